@@ -1,0 +1,149 @@
+import { PhysicalFunction, VirtualFunction } from "./functions.js";
+import { InterruptController } from "./interrupt-controller.js";
+import { LinkOperationUnit } from "./link-operation-unit.js";
+import { PhysicalPort } from "./physical-port.js";
+import { Transceiver } from "./transceiver.js";
+import type { DeviceContext, FunctionLinkState } from "./types.js";
+
+export interface PortSpec {
+  readonly name: string;
+  readonly speedBps: number;
+  readonly connected?: boolean;
+}
+
+export interface PfSpec {
+  readonly name: string;
+  readonly vfCount: number;
+  /** Port name; defaults to the device's first port. */
+  readonly port?: string;
+}
+
+export interface DeviceSpec {
+  readonly id: string;
+  readonly ports: readonly PortSpec[];
+  readonly pfs: readonly PfSpec[];
+  /** Size of each TX/RX buffer a VF driver posts (default 2048: a 1500-byte MTU frame and headers). */
+  readonly bufferBytes?: number;
+}
+
+/**
+ * An SR-IOV device (NIC 101, HBA 251, CNA): ports, PFs with their VFs, a link operation unit per
+ * PF and one transmission/reception unit. A device plugin extends this class and supplies only
+ * what is specific to it: what a transmitted entry means (`onTransmit`), framing (`wireBytes`),
+ * and, if it needs to, how the link is reported (`linkOf`) and how the wire is shared
+ * (`serializationNs`). Drivers, link-state emulation and failover come from the core.
+ */
+export abstract class SriovDevice {
+  abstract readonly kind: string;
+  readonly id: string;
+  readonly ports: readonly PhysicalPort[];
+  readonly pfs: readonly PhysicalFunction[];
+  readonly transceiver: Transceiver;
+  readonly bufferBytes: number;
+
+  constructor(
+    protected readonly ctx: DeviceContext,
+    spec: DeviceSpec,
+  ) {
+    this.id = spec.id;
+    this.bufferBytes = spec.bufferBytes ?? 2048;
+    this.ports = spec.ports.map((p) => new PhysicalPort(p.name, p.connected ?? true, p.speedBps));
+    this.transceiver = new Transceiver(this, ctx);
+    this.pfs = spec.pfs.map((pfSpec, index) => {
+      const port = this.port(pfSpec.port ?? this.ports[0].name);
+      const lou = new LinkOperationUnit(
+        ctx.scheduler,
+        {
+          pollNs: ctx.timing.linkPollNs,
+          readLatencyNs: ctx.timing.linkReadLatencyNs,
+          readPerFunctionNs: ctx.timing.linkReadPerFunctionNs,
+        },
+        () => this.linkOfPf(pf),
+      );
+      const pf: PhysicalFunction = new PhysicalFunction(
+        this,
+        index,
+        pfSpec.name,
+        port,
+        new InterruptController(`${spec.id}/${pfSpec.name}`, ctx.scheduler, ctx.hooks, ctx.timing.interruptLatencyNs),
+        lou,
+      );
+      for (let k = 1; k <= pfSpec.vfCount; k++) pf.vfs.push(new VirtualFunction(pf, k));
+      return pf;
+    });
+    for (const pf of this.pfs) pf.linkOperationUnit.bind(pf);
+    for (const port of this.ports) {
+      port.onChange(() => {
+        ctx.hooks.physicalLinkChanged.call({
+          device: this.id,
+          change: `${port.name} ${port.connected ? "up" : "down"} ${port.speedBps}`,
+        });
+        this.transceiver.wakeAll();
+      });
+    }
+  }
+
+  port(name: string): PhysicalPort {
+    const port = this.ports.find((p) => p.name === name);
+    if (port === undefined) throw new RangeError(`${this.id} has no port ${name}`);
+    return port;
+  }
+
+  get vfs(): VirtualFunction[] {
+    return this.pfs.flatMap((pf) => pf.vfs);
+  }
+
+  findVf(id: string): VirtualFunction | undefined {
+    return this.vfs.find((vf) => vf.id === id);
+  }
+
+  /** Step 601: what the hardware reports for a PF (index 0) and each of its VFs. */
+  linkOfPf(pf: PhysicalFunction): FunctionLinkState[] {
+    const up = pf.port.connected;
+    const speed = pf.port.speedBps;
+    return [
+      { up, maxBps: speed, allocBps: speed },
+      ...pf.vfs.map((vf) => ({ up, maxBps: speed, allocBps: this.allocationBps(vf) })),
+    ];
+  }
+
+  /**
+   * The bandwidth allocated to a VF (allocation 222): the administrator's setting, capped at the
+   * port speed, or an even split of the port among the PF's VFs.
+   */
+  allocationBps(vf: VirtualFunction): number {
+    const speed = vf.pf.port.speedBps;
+    if (vf.allocationOverrideBps !== undefined) return Math.min(vf.allocationOverrideBps, speed);
+    return Math.floor(speed / vf.pf.vfs.length);
+  }
+
+  /** Administrator: set (or clear, with undefined) a VF's bandwidth, like `ip link set ... max_tx_rate`. */
+  setVfAllocation(vf: VirtualFunction, bps: number | undefined): void {
+    vf.allocationOverrideBps = bps;
+    this.ctx.hooks.physicalLinkChanged.call({ device: this.id, change: `${vf.id} allocation ${bps ?? "even-split"}` });
+  }
+
+  /** Whether a VF can put data on the wire now. */
+  canTransmit(vf: VirtualFunction): boolean {
+    return vf.pf.port.connected;
+  }
+
+  /** Bytes a payload occupies on the wire, framing included. */
+  wireBytes(_vf: VirtualFunction, payload: Uint8Array): number {
+    return payload.length;
+  }
+
+  /** Serialisation delay at the VF's allocated bandwidth. */
+  serializationNs(vf: VirtualFunction, wireBytes: number): number {
+    const bps = Math.max(1, this.allocationBps(vf));
+    return Math.max(1, Math.ceil((wireBytes * 8 * 1e9) / bps));
+  }
+
+  /** The device-specific half of step 805: the entry's data has left on the wire. */
+  abstract onTransmit(vf: VirtualFunction, payload: Uint8Array, slot: number): void;
+
+  /** Data arriving for a VF from the outside (LAN, SAN): Fig 10. */
+  receive(vf: VirtualFunction, data: Uint8Array): boolean {
+    return this.transceiver.receive(vf, data);
+  }
+}

@@ -1,0 +1,170 @@
+import { DmaFault } from "../errors.js";
+import { EntryStatus, RingView } from "../memory/layouts/ring.js";
+import type { PeriodicTask } from "../sim/scheduler.js";
+import type { AttachedQueue, VirtualFunction } from "./functions.js";
+import type { SriovDevice } from "./sriov-device.js";
+import type { DeviceContext } from "./types.js";
+
+/** Per-VF transmit engine: a parked-when-idle poller over the VF's TX ring. */
+class TxEngine {
+  busy = false;
+  readonly poller: PeriodicTask;
+
+  constructor(
+    readonly vf: VirtualFunction,
+    readonly attached: AttachedQueue,
+    periodNs: number,
+    ctx: DeviceContext,
+    private readonly step: (engine: TxEngine) => void,
+  ) {
+    this.poller = ctx.scheduler.every(
+      periodNs,
+      (task) => {
+        if (!this.busy) this.step(this);
+        task.park();
+      },
+      { firstNs: ctx.scheduler.now, lane: "poll" },
+    );
+  }
+}
+
+/**
+ * Transmission/reception unit 121: services every attached VF's rings by DMA through the IOMMU.
+ *
+ * Fig 9 (steps 801-807): poll the TX write index; while entries are pending, read the buffer,
+ * put it on the wire at the VF's allocated bandwidth, mark it done and advance the read index.
+ * The enable bit only matters when the ring is empty, as in the flowchart.
+ * Fig 10 (steps 901-907): on received data, discard it if the RX ring is full or disabled, else
+ * write it into the buffer at the write index and advance the write index.
+ *
+ * Polling every 2 us would cost millions of idle events, so an idle poller parks and is woken by
+ * the driver's doorbell, the enable bit, or the link coming back, on the grid tick it would have
+ * used anyway (DESIGN.md: elided pollers).
+ */
+export class Transceiver {
+  private readonly engines = new Map<VirtualFunction, TxEngine>();
+
+  constructor(
+    private readonly device: SriovDevice,
+    private readonly ctx: DeviceContext,
+  ) {}
+
+  /** The VF driver programmed its queue pair into the VF. */
+  attach(vf: VirtualFunction, attached: AttachedQueue): void {
+    this.detach(vf);
+    vf.attached = attached;
+    this.engines.set(vf, new TxEngine(vf, attached, this.ctx.timing.txPollNs, this.ctx, (e) => this.transmitLoop(e)));
+  }
+
+  /** Function-level reset: the VF forgets its queues; nothing more is read or written. */
+  detach(vf: VirtualFunction): void {
+    this.engines.get(vf)?.poller.cancel();
+    this.engines.delete(vf);
+    vf.attached = undefined;
+  }
+
+  /** Doorbell: the driver wrote the TX write index or an enable bit. */
+  notify(vf: VirtualFunction): void {
+    this.engines.get(vf)?.poller.wake();
+  }
+
+  /** The link came back: every stalled transmitter resumes. */
+  wakeAll(): void {
+    for (const engine of this.engines.values()) engine.poller.wake();
+  }
+
+  /** Fig 9: transmit pending entries one after another until the ring is empty. */
+  private transmitLoop(engine: TxEngine): void {
+    const { vf, attached } = engine;
+    if (vf.attached !== attached || engine.busy) return;
+    const tx = attached.queue.tx;
+    const iommu = this.ctx.iommu;
+    for (;;) {
+      try {
+        iommu.check(vf.id, tx.base, RingView.bytesFor(tx.size), "read");
+      } catch (error) {
+        if (error instanceof DmaFault) return;
+        throw error;
+      }
+      // 801-802: nothing queued (803/804: whatever the enable bit, wait for work)
+      if (tx.readIndex === tx.writeIndex) return;
+      if (!this.device.canTransmit(vf)) return; // link down: entries wait in the ring
+      // 805: read the data named by the entry at the read index
+      const slot = tx.readIndex;
+      const address = tx.entryAddressField(slot);
+      const size = tx.entrySize(slot);
+      let payload: Uint8Array;
+      try {
+        payload = iommu.read(vf.id, address, size);
+      } catch (error) {
+        if (!(error instanceof DmaFault)) throw error;
+        vf.counters.txErrors++;
+        tx.setEntryStatus(slot, EntryStatus.DMA_ERROR);
+        tx.advanceRead();
+        continue;
+      }
+      const wireBytes = this.device.wireBytes(vf, payload);
+      const delayNs = this.device.serializationNs(vf, wireBytes);
+      engine.busy = true;
+      this.ctx.scheduler.after(delayNs, () => {
+        engine.busy = false;
+        if (vf.attached !== attached) return; // reset while on the wire: nothing more touches the ring
+        try {
+          iommu.check(vf.id, tx.base, RingView.bytesFor(tx.size), "write");
+        } catch (error) {
+          if (error instanceof DmaFault) return;
+          throw error;
+        }
+        this.device.onTransmit(vf, payload, slot);
+        tx.setEntryStatus(slot, EntryStatus.OK); // 806
+        tx.advanceRead(); // 807
+        vf.counters.txEntries++;
+        vf.counters.txBytes += payload.length;
+        this.ctx.hooks.txCompleted.call({ guest: attached.guest, vf: vf.id, slot, bytes: payload.length });
+        attached.onTxCompleted();
+        this.transmitLoop(engine); // back to 801
+      });
+      return;
+    }
+  }
+
+  /** Fig 10: data arrived for a VF. Returns whether it was placed in the RX ring. */
+  receive(vf: VirtualFunction, data: Uint8Array): boolean {
+    const attached = vf.attached;
+    if (attached === undefined) return this.drop(vf, "detached");
+    const rx = attached.queue.rx;
+    const iommu = this.ctx.iommu;
+    try {
+      iommu.check(vf.id, rx.base, RingView.bytesFor(rx.size), "write");
+    } catch (error) {
+      if (error instanceof DmaFault) return this.drop(vf, "dma-refused");
+      throw error;
+    }
+    if (rx.full) return this.drop(vf, "ring-full"); // 902 -> 903
+    if (!rx.enabled) return this.drop(vf, "disabled"); // 904 -> 905 -> 903
+    const slot = rx.writeIndex; // 906
+    const length = Math.min(data.length, attached.rxBufferBytes);
+    try {
+      iommu.write(vf.id, rx.entryAddressField(slot), length === data.length ? data : data.subarray(0, length));
+    } catch (error) {
+      if (error instanceof DmaFault) return this.drop(vf, "dma-refused");
+      throw error;
+    }
+    rx.setEntrySize(slot, length);
+    rx.setEntryStatus(slot, length === data.length ? EntryStatus.OK : EntryStatus.DEVICE_ERROR);
+    rx.advanceWrite(); // 907
+    vf.counters.rxEntries++;
+    vf.counters.rxBytes += length;
+    this.ctx.hooks.rxDelivered.call({ guest: attached.guest, vf: vf.id, slot, bytes: length });
+    attached.onRxWritten();
+    return true;
+  }
+
+  private drop(vf: VirtualFunction, reason: "ring-full" | "disabled" | "detached" | "dma-refused"): false {
+    if (reason === "ring-full") vf.counters.rxDroppedFull++;
+    else if (reason === "disabled") vf.counters.rxDroppedDisabled++;
+    else vf.counters.rxDroppedDetached++;
+    this.ctx.hooks.rxDropped.call({ vf: vf.id, reason });
+    return false;
+  }
+}

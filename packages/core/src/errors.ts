@@ -1,0 +1,68 @@
+/**
+ * Every error Understudy raises on purpose is an `UnderstudyError` with a stable `code`, so that
+ * callers (and the CLI) can tell a bad configuration from a bug.
+ */
+export class UnderstudyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration or scenario was refused before anything ran. */
+export class ConfigError extends UnderstudyError {
+  constructor(
+    message: string,
+    readonly issues: readonly ConfigIssue[] = [],
+  ) {
+    super("CONFIG_INVALID", message);
+  }
+}
+
+export interface ConfigIssue {
+  /** Dotted path of the field, e.g. `guests[1].workload.rateFps`. */
+  readonly path: string;
+  /** What was given (JSON text), or `undefined` when the field was missing. */
+  readonly received: string | undefined;
+  /** What is allowed. */
+  readonly expected: string;
+}
+
+/** Misuse of the simulation kernel (scheduling in the past, bad periods). */
+export class SimulationError extends UnderstudyError {}
+
+/** A DMA the IOMMU refused; recorded, and raised only to the device that attempted it. */
+export class DmaFault extends UnderstudyError {
+  constructor(
+    message: string,
+    readonly functionId: string,
+    readonly address: number,
+    readonly length: number,
+  ) {
+    super("DMA_FAULT", message);
+  }
+}
+
+/** Misuse of the memory model: overlapping or out-of-range regions, reads past the end. */
+export class MemoryError extends UnderstudyError {}
+
+/** A plugin was registered wrongly (twice, or a missing dependency). */
+export class PluginError extends UnderstudyError {}
+
+/** A broken invariant, with where and when it broke. */
+export class InvariantViolation extends UnderstudyError {
+  constructor(
+    readonly invariant: string,
+    readonly atNs: number,
+    readonly detail: string,
+    readonly subject?: string,
+  ) {
+    super(
+      "INVARIANT_VIOLATED",
+      `invariant ${invariant} broken at ${atNs} ns${subject ? ` (${subject})` : ""}: ${detail}`,
+    );
+  }
+}

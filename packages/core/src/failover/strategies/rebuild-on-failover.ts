@@ -1,0 +1,38 @@
+import type { FunctionLinkState } from "../../device/types.js";
+import { awaitCallback, type Process, sleep } from "../../sim/process.js";
+import type { FailoverStrategy, StrategyContext } from "../strategy.js";
+
+/**
+ * Embodiment 1 (Fig 18): nothing to do in normal operation; at failover, rebuild 130A from the
+ * device and from the critical guest's own virtual link state, never from 130.
+ */
+export class RebuildOnFailover implements FailoverStrategy {
+  readonly name = "rebuild-on-failover";
+
+  install(): void {}
+
+  *prepareTakeover(ctx: StrategyContext): Process<void> {
+    const mine = ctx.critical.drivers;
+    for (const emulator of ctx.subPf.emulators) {
+      const pf = emulator.pf;
+      const token = pf.owner;
+      // 1704: physical link operation request to the link operation unit
+      const rows = yield* awaitCallback<readonly FunctionLinkState[]>((resume) =>
+        pf.linkOperationUnit.read(token, resume),
+      );
+      // 1705: the physical state 210/220 of 130A
+      emulator.storePhysical(rows);
+      // 1706: the notified state 211/230: the critical guest's from its 131, the others' link down
+      for (const vf of pf.vfs) {
+        const driver = mine.find((d) => d.vf === vf);
+        if (driver !== undefined) {
+          const believed = driver.virtualLink.get();
+          emulator.storeNotified(vf.index, believed.up, believed.maxBps, believed.allocBps);
+        } else {
+          emulator.storeNotified(vf.index, false, rows[vf.index].maxBps, rows[vf.index].allocBps);
+        }
+      }
+      yield sleep(ctx.timing.tableRowWriteNs * 2 * rows.length);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { z } from "zod";
+import { bandwidth, positiveDuration } from "../config/units.js";
+import type { System } from "../platform/system.js";
+import type { FaultKind, UnderstudyPlugin } from "../plugin.js";
+
+const devicePort = z.strictObject({
+  /** Device id, e.g. "nic0". */
+  device: z.string(),
+  /** Port name; default: the device's first port. */
+  port: z.string().optional(),
+});
+type DevicePort = z.output<typeof devicePort>;
+
+function checkDevicePort(system: System, options: DevicePort): string | undefined {
+  const device = system.topology.devices.find((d) => d.id === options.device);
+  if (!device) return `device must be one of ${system.topology.devices.map((d) => JSON.stringify(d.id)).join(", ")}`;
+  if (options.port && !device.ports.some((p) => p.name === options.port)) {
+    return `port must be one of ${device.ports.map((p) => JSON.stringify(p.name)).join(", ")}`;
+  }
+  return undefined;
+}
+
+function portOf(system: System, options: DevicePort) {
+  const device = system.device(options.device);
+  return options.port ? device.port(options.port) : device.ports[0];
+}
+
+export const hypervisorCrash: FaultKind<{ scribble: boolean }> = {
+  kind: "hypervisor-crash",
+  description: "The hypervisor stops dead; with scribble, it first writes garbage over its own memory (table 130).",
+  schema: z.strictObject({ scribble: z.boolean().default(false) }),
+  inject: (system, o) => system.hypervisor.crash({ scribble: o.scribble }),
+};
+
+export const hypervisorHang: FaultKind<{ forNs?: number }> = {
+  kind: "hypervisor-hang",
+  description: "The hypervisor is alive but silent: forever, or for `forNs` after which it resumes and catches up.",
+  schema: z.strictObject({ forNs: positiveDuration().optional() }),
+  inject: (system, o) => system.hypervisor.hang(o.forNs),
+};
+
+export const hypervisorSlow: FaultKind<{ forNs: number; delayNs: number }> = {
+  kind: "hypervisor-slow",
+  description: "For `forNs`, each periodic duty of the hypervisor (counter update, heartbeat) runs `delayNs` late.",
+  schema: z.strictObject({ forNs: positiveDuration(), delayNs: positiveDuration() }),
+  inject: (system, o) => {
+    system.hypervisor.dutyDelayNs = o.delayNs;
+    system.scheduler.after(o.forNs, () => {
+      system.hypervisor.dutyDelayNs = 0;
+    });
+  },
+};
+
+export const cableUnplug: FaultKind<DevicePort> = {
+  kind: "cable-unplug",
+  description: "The device's cable is pulled: the physical link goes down.",
+  schema: devicePort,
+  validate: checkDevicePort,
+  inject: (system, o) => portOf(system, o).setConnected(false),
+};
+
+export const cablePlug: FaultKind<DevicePort> = {
+  kind: "cable-plug",
+  description: "The cable is plugged back: the physical link comes up.",
+  schema: devicePort,
+  validate: checkDevicePort,
+  inject: (system, o) => portOf(system, o).setConnected(true),
+};
+
+export const linkSpeed: FaultKind<DevicePort & { speedBps: number }> = {
+  kind: "link-speed",
+  description: "The link renegotiates at another speed (MAX changes, even-split allocations follow).",
+  schema: devicePort.extend({ speedBps: bandwidth() }),
+  validate: checkDevicePort,
+  inject: (system, o) => portOf(system, o).setSpeed(o.speedBps),
+};
+
+export const vfAllocation: FaultKind<{ vf: string; bps: number | null }> = {
+  kind: "vf-allocation",
+  description:
+    "The administrator changes a VF's bandwidth (like `ip link set ... vf N max_tx_rate`); null restores the even split.",
+  schema: z.strictObject({ vf: z.string(), bps: z.union([bandwidth(), z.null()]) }),
+  validate: (system, o) =>
+    system.topology.devices.some((d) => d.findVf(o.vf)) ? undefined : `vf must be a VF id such as "nic0/pf0/vf1"`,
+  inject: (system, o) => {
+    for (const device of system.topology.devices) {
+      const vf = device.findVf(o.vf);
+      if (vf) device.setVfAllocation(vf, o.bps ?? undefined);
+    }
+  },
+};
+
+export const bmcReadErrors: FaultKind<{ count: number }> = {
+  kind: "bmc-read-errors",
+  description: "The next `count` reads of the BMC counter fail (a flaky management bus).",
+  schema: z.strictObject({ count: z.int().min(1) }),
+  inject: (system, o) => {
+    system.bmc.failingReads += o.count;
+  },
+};
+
+export const guestFreeze: FaultKind<{ guest: string; forNs?: number }> = {
+  kind: "guest-freeze",
+  description: "A guest stops running (and so stops consuming its rings), forever or for `forNs`.",
+  schema: z.strictObject({ guest: z.string(), forNs: positiveDuration().optional() }),
+  validate: (system, o) =>
+    system.topology.guests.some((g) => g.name === o.guest)
+      ? undefined
+      : `guest must be one of ${system.topology.guests.map((g) => JSON.stringify(g.name)).join(", ")}`,
+  inject: (system, o) => system.guest(o.guest).freeze(o.forNs),
+};
+
+export const CORE_FAULTS: readonly FaultKind<any>[] = [
+  hypervisorCrash,
+  hypervisorHang,
+  hypervisorSlow,
+  cableUnplug,
+  cablePlug,
+  linkSpeed,
+  vfAllocation,
+  bmcReadErrors,
+  guestFreeze,
+];
+
+export function coreFaultsPlugin(): UnderstudyPlugin {
+  return {
+    name: "understudy.faults",
+    apply(system) {
+      for (const fault of CORE_FAULTS) system.registerFault(fault);
+    },
+  };
+}

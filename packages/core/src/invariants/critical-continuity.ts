@@ -1,0 +1,53 @@
+import type { System } from "../platform/system.js";
+import type { UnderstudyPlugin } from "../plugin.js";
+import { buildRunReport } from "../report/run-report.js";
+
+export const CRITICAL_CONTINUITY = "critical-continuity";
+
+/**
+ * The critical guest loses nothing it submitted, and its I/O never stands still longer than its
+ * own polling: the RX poll period, or the TX poll plus the time to put its largest buffer on the
+ * wire at its allocation, whichever is longer.
+ */
+export function criticalGapBoundNs(system: System): number {
+  const timing = system.config.timing;
+  let tx = 0;
+  for (const driver of system.topology.critical.drivers) {
+    const device = driver.vf.pf.device;
+    tx = Math.max(tx, timing.txPollNs + device.serializationNs(driver.vf, device.bufferBytes + 64));
+  }
+  return Math.max(timing.vfRxPollNs, tx);
+}
+
+export function criticalContinuityPlugin(): UnderstudyPlugin {
+  return {
+    name: `understudy.invariant.${CRITICAL_CONTINUITY}`,
+    apply(system) {
+      system.hooks.finished.tap(CRITICAL_CONTINUITY, () => {
+        const report = buildRunReport(system);
+        const critical = report.guests.find((g) => g.critical);
+        if (!critical) return;
+        const subject = `guest ${critical.name}`;
+        if (critical.lost !== 0)
+          system.violate(CRITICAL_CONTINUITY, `${critical.lost} I/O lost without trace`, subject);
+        if (critical.abandonedAtReset !== 0 || critical.inFlight !== 0) {
+          system.violate(
+            CRITICAL_CONTINUITY,
+            `${critical.abandonedAtReset} abandoned at a reset, ${critical.inFlight} never completed by the end`,
+            subject,
+          );
+        }
+        if (critical.failed !== 0)
+          system.violate(CRITICAL_CONTINUITY, `${critical.failed} I/O completed in error`, subject);
+        const bound = criticalGapBoundNs(system);
+        if (critical.longestGapNs > bound) {
+          system.violate(
+            CRITICAL_CONTINUITY,
+            `I/O stood still ${critical.longestGapNs} ns (ending at ${critical.longestGapAtNs} ns), more than its polling bound of ${bound} ns`,
+            subject,
+          );
+        }
+      });
+    },
+  };
+}

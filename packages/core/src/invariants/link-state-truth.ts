@@ -1,0 +1,73 @@
+import type { System } from "../platform/system.js";
+import type { UnderstudyPlugin } from "../plugin.js";
+
+export const LINK_STATE_TRUTH = "link-state-truth";
+
+/** How long a link change may take to reach a VF driver's 131 through the emulated interface. */
+export function linkSettleNs(system: System): number {
+  const t = system.config.timing;
+  const maxFunctions = Math.max(1, ...system.topology.pfs.map((pf) => pf.vfs.length + 1));
+  return (
+    t.linkPollNs +
+    t.interruptLatencyNs +
+    t.linkReadLatencyNs +
+    t.linkReadPerFunctionNs * maxFunctions +
+    4 * t.mailboxLatencyNs +
+    t.linkRequestRetryNs
+  );
+}
+
+/**
+ * 130 is never read between the hypervisor's failure and its restart; and whenever someone serves
+ * the PF (the PF driver alive, or the sub PF driver after takeover), the critical guest's 131
+ * matches the device's physical state for its VF once a change has had time to propagate.
+ */
+export function linkStateTruthPlugin(): UnderstudyPlugin {
+  return {
+    name: `understudy.invariant.${LINK_STATE_TRUTH}`,
+    apply(system) {
+      let failed = false;
+      let lastChangeNs = 0;
+      const h = system.hooks;
+      h.hypervisorFailed.tap(LINK_STATE_TRUTH, () => {
+        failed = true;
+      });
+      h.hypervisorRestarted.tap(LINK_STATE_TRUTH, () => {
+        failed = false;
+      });
+      h.linkTableRead.tap(LINK_STATE_TRUTH, (e) => {
+        if (failed) system.violate(LINK_STATE_TRUTH, `table 130 read by ${e.reader} after the hypervisor failed`);
+      });
+
+      const check = () => {
+        const served = system.subPf.active || (system.hypervisor.running && !system.failoverUnit.running && !failed);
+        if (!served) return;
+        for (const driver of system.topology.critical.drivers) {
+          const truth = driver.vf.pf.linkOperationUnit.current()[driver.vf.index];
+          const believed = driver.virtualLink.get();
+          if (truth.up !== believed.up || truth.maxBps !== believed.maxBps || truth.allocBps !== believed.allocBps) {
+            system.violate(
+              LINK_STATE_TRUTH,
+              `131 says ${JSON.stringify(believed)} but the device says ${JSON.stringify(truth)}`,
+              driver.vf.id,
+            );
+          }
+        }
+      };
+      const checkLater = () => {
+        const settle = linkSettleNs(system);
+        const at = system.scheduler.now;
+        lastChangeNs = at;
+        system.scheduler.after(settle, () => {
+          if (lastChangeNs === at) check();
+        });
+      };
+      h.physicalLinkChanged.tap(LINK_STATE_TRUTH, checkLater);
+      h.subPfActivated.tap(LINK_STATE_TRUTH, checkLater);
+      h.failedBack.tap(LINK_STATE_TRUTH, checkLater);
+      h.finished.tap(LINK_STATE_TRUTH, () => {
+        if (system.scheduler.now - lastChangeNs >= linkSettleNs(system)) check();
+      });
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { MemoryError } from "../errors.js";
+import type { MainMemory } from "./main-memory.js";
+
+/** Who a region belongs to: `hypervisor`, `guest:<name>`, `device:<id>`, `shared:<purpose>`. */
+export type Owner = string;
+
+export interface Region {
+  readonly base: number;
+  readonly size: number;
+  readonly owner: Owner;
+  readonly label: string;
+}
+
+export function regionEnd(region: Region): number {
+  return region.base + region.size;
+}
+
+export function regionContains(region: Region, address: number, length: number): boolean {
+  return address >= region.base && address + length <= region.base + region.size;
+}
+
+/**
+ * First-fit allocator of owned regions over one `MainMemory`. Regions never overlap; freed space
+ * is coalesced. Every region names its owner, which the IOMMU and the invariant checkers use.
+ */
+export class RegionAllocator {
+  private readonly regions: Region[] = [];
+  /** Free extents, sorted by base. */
+  private free: { base: number; size: number }[];
+
+  constructor(readonly memory: MainMemory) {
+    this.free = [{ base: 0, size: memory.sizeBytes }];
+  }
+
+  allocate(size: number, owner: Owner, label: string, align = 64): Region {
+    if (!Number.isInteger(size) || size <= 0) {
+      throw new MemoryError("MEMORY_BAD_SIZE", `cannot allocate ${size} bytes for ${owner} (${label})`);
+    }
+    for (let i = 0; i < this.free.length; i++) {
+      const extent = this.free[i];
+      const base = Math.ceil(extent.base / align) * align;
+      const pad = base - extent.base;
+      if (extent.size - pad < size) continue;
+      const region: Region = Object.freeze({ base, size, owner, label });
+      const rest = { base: base + size, size: extent.size - pad - size };
+      const replacement = [];
+      if (pad > 0) replacement.push({ base: extent.base, size: pad });
+      if (rest.size > 0) replacement.push(rest);
+      this.free.splice(i, 1, ...replacement);
+      this.regions.push(region);
+      this.memory.fill(base, size, 0);
+      return region;
+    }
+    throw new MemoryError(
+      "MEMORY_EXHAUSTED",
+      `no room for ${size} bytes for ${owner} (${label}) in ${this.memory.sizeBytes} bytes of memory`,
+    );
+  }
+
+  release(region: Region): void {
+    const index = this.regions.indexOf(region);
+    if (index < 0) throw new MemoryError("MEMORY_NOT_ALLOCATED", `region ${region.label} is not allocated`);
+    this.regions.splice(index, 1);
+    this.free.push({ base: region.base, size: region.size });
+    this.free.sort((a, b) => a.base - b.base);
+    const merged: { base: number; size: number }[] = [];
+    for (const extent of this.free) {
+      const last = merged[merged.length - 1];
+      if (last && last.base + last.size === extent.base) last.size += extent.size;
+      else merged.push({ ...extent });
+    }
+    this.free = merged;
+  }
+
+  /** Region containing [address, address + length), if any. */
+  find(address: number, length = 1): Region | undefined {
+    return this.regions.find((r) => regionContains(r, address, length));
+  }
+
+  ownedBy(owner: Owner): Region[] {
+    return this.regions.filter((r) => r.owner === owner);
+  }
+
+  all(): readonly Region[] {
+    return this.regions;
+  }
+}

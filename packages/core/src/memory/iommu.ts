@@ -1,0 +1,85 @@
+import { DmaFault } from "../errors.js";
+import { type Region, regionContains } from "./allocator.js";
+import type { MainMemory } from "./main-memory.js";
+
+export type DmaDirection = "read" | "write";
+
+export interface DmaRefusal {
+  readonly functionId: string;
+  readonly address: number;
+  readonly length: number;
+  readonly direction: DmaDirection;
+  /** Owner of the memory it reached for, or undefined if nothing is allocated there. */
+  readonly targetOwner: string | undefined;
+}
+
+/**
+ * Every device DMA goes through here. A function (e.g. `nic0.vf2`) may only touch the regions
+ * mapped for it, which is the memory of the guest it is assigned to; anything else is refused,
+ * reported to `onRefusal`, and raised to the device as a `DmaFault`.
+ */
+export class Iommu {
+  private readonly mappings = new Map<string, Region[]>();
+  onRefusal: ((refusal: DmaRefusal) => void) | undefined = undefined;
+  /** Owner lookup for refusals; the system sets it to its allocator. */
+  ownerOf: ((address: number) => string | undefined) | undefined = undefined;
+
+  constructor(readonly memory: MainMemory) {}
+
+  map(functionId: string, region: Region): void {
+    const list = this.mappings.get(functionId) ?? [];
+    if (!list.includes(region)) list.push(region);
+    this.mappings.set(functionId, list);
+  }
+
+  /** Remove every mapping of a function (VF reset, guest reset). */
+  unmapFunction(functionId: string): void {
+    this.mappings.delete(functionId);
+  }
+
+  /** Remove every mapping onto memory of `owner`, for every function (soft reset of that owner). */
+  unmapOwner(owner: string): void {
+    for (const [fn, list] of this.mappings) {
+      this.mappings.set(
+        fn,
+        list.filter((r) => r.owner !== owner),
+      );
+    }
+  }
+
+  mappedRegions(functionId: string): readonly Region[] {
+    return this.mappings.get(functionId) ?? [];
+  }
+
+  allows(functionId: string, address: number, length: number): boolean {
+    const list = this.mappings.get(functionId);
+    if (list === undefined) return false;
+    for (const region of list) if (regionContains(region, address, length)) return true;
+    return false;
+  }
+
+  /** Device reads guest memory (TX payload, command descriptors). */
+  read(functionId: string, address: number, length: number): Uint8Array {
+    this.check(functionId, address, length, "read");
+    return this.memory.read(address, length);
+  }
+
+  /** Device writes guest memory (RX payload, completions). */
+  write(functionId: string, address: number, data: Uint8Array): void {
+    this.check(functionId, address, data.length, "write");
+    this.memory.write(address, data);
+  }
+
+  /** Raise (and record) unless the function may touch the range; for ring-descriptor accesses. */
+  check(functionId: string, address: number, length: number, direction: DmaDirection): void {
+    if (this.allows(functionId, address, length)) return;
+    const refusal: DmaRefusal = { functionId, address, length, direction, targetOwner: this.ownerOf?.(address) };
+    this.onRefusal?.(refusal);
+    throw new DmaFault(
+      `DMA ${direction} of ${length} bytes at 0x${address.toString(16)} by ${functionId} refused: not mapped for it`,
+      functionId,
+      address,
+      length,
+    );
+  }
+}

@@ -1,0 +1,83 @@
+import { MemoryError } from "../errors.js";
+
+/**
+ * Byte-addressable main memory (patent: main memory 102). Everything the drivers and devices share
+ * lives here as real bytes: rings, link-state tables, the emergency link, frame buffers.
+ */
+export class MainMemory {
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+
+  constructor(
+    readonly sizeBytes: number,
+    options: { shared?: boolean; buffer?: ArrayBuffer | SharedArrayBuffer } = {},
+  ) {
+    const buffer = options.buffer ?? (options.shared ? new SharedArrayBuffer(sizeBytes) : new ArrayBuffer(sizeBytes));
+    if (buffer.byteLength < sizeBytes) {
+      throw new MemoryError("MEMORY_BUFFER_TOO_SMALL", `buffer holds ${buffer.byteLength} bytes, need ${sizeBytes}`);
+    }
+    this.bytes = new Uint8Array(buffer, 0, sizeBytes);
+    this.view = new DataView(buffer, 0, sizeBytes);
+  }
+
+  get shared(): boolean {
+    return typeof SharedArrayBuffer !== "undefined" && this.bytes.buffer instanceof SharedArrayBuffer;
+  }
+
+  checkRange(address: number, length: number): void {
+    if (!Number.isInteger(address) || address < 0 || length < 0 || address + length > this.sizeBytes) {
+      throw new MemoryError(
+        "MEMORY_OUT_OF_RANGE",
+        `access of ${length} bytes at 0x${address.toString(16)} is outside memory of ${this.sizeBytes} bytes`,
+      );
+    }
+  }
+
+  u8(address: number): number {
+    return this.view.getUint8(address);
+  }
+  setU8(address: number, value: number): void {
+    this.view.setUint8(address, value);
+  }
+  u16(address: number): number {
+    return this.view.getUint16(address, true);
+  }
+  setU16(address: number, value: number): void {
+    this.view.setUint16(address, value, true);
+  }
+  u32(address: number): number {
+    return this.view.getUint32(address, true);
+  }
+  setU32(address: number, value: number): void {
+    this.view.setUint32(address, value >>> 0, true);
+  }
+  /** Integers up to 2^53 (bandwidths in bps) are stored as float64, exact in that range. */
+  f64(address: number): number {
+    return this.view.getFloat64(address, true);
+  }
+  setF64(address: number, value: number): void {
+    this.view.setFloat64(address, value, true);
+  }
+
+  /** A copy of `length` bytes. */
+  read(address: number, length: number): Uint8Array {
+    this.checkRange(address, length);
+    return this.bytes.slice(address, address + length);
+  }
+
+  write(address: number, data: Uint8Array): void {
+    this.checkRange(address, data.length);
+    this.bytes.set(data, address);
+  }
+
+  copyWithin(target: number, source: number, length: number): void {
+    this.checkRange(source, length);
+    this.checkRange(target, length);
+    this.bytes.copyWithin(target, source, source + length);
+  }
+
+  fill(address: number, length: number, value = 0): void {
+    this.checkRange(address, length);
+    this.bytes.fill(value, address, address + length);
+  }
+}

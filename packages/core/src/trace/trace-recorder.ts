@@ -1,0 +1,50 @@
+import { createHash, type Hash } from "node:crypto";
+import type { Nanos } from "../sim/time.js";
+
+export interface TraceEvent {
+  readonly atNs: Nanos;
+  readonly kind: string;
+  readonly data: unknown;
+}
+
+/**
+ * Records typed events and keeps a SHA-256 over all of them, so two runs can be compared by one
+ * string. Events are hashed as they arrive; keeping them in memory is optional (and capped) since
+ * a default run produces hundreds of thousands.
+ */
+export class TraceRecorder {
+  private hash: Hash = createHash("sha256");
+  private readonly kept: TraceEvent[] = [];
+  private count = 0;
+  private digestCache: string | undefined;
+
+  constructor(
+    readonly keep: boolean = false,
+    readonly keepLimit: number = 1_000_000,
+    /** Kinds to keep in memory when `keep` is on (all if empty); every kind is always hashed. */
+    readonly keepKinds: ReadonlySet<string> = new Set(),
+  ) {}
+
+  record(atNs: Nanos, kind: string, data: unknown): void {
+    this.hash.update(`${atNs} ${kind} ${JSON.stringify(data)}\n`);
+    this.count++;
+    this.digestCache = undefined;
+    if (this.keep && this.kept.length < this.keepLimit && (this.keepKinds.size === 0 || this.keepKinds.has(kind))) {
+      this.kept.push({ atNs, kind, data });
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get events(): readonly TraceEvent[] {
+    return this.kept;
+  }
+
+  /** Hex SHA-256 of every event recorded so far. */
+  digest(): string {
+    if (this.digestCache === undefined) this.digestCache = this.hash.copy().digest("hex");
+    return this.digestCache;
+  }
+}

@@ -1,0 +1,96 @@
+import {
+  emptyLedger,
+  type IoLedger,
+  type PeriodicTask,
+  type Rng,
+  type Scheduler,
+  type VfDriver,
+  type Workload,
+} from "@understudy/core";
+import { buildFrame, PEER_MAC, parseFrame } from "./frame.js";
+
+export interface EchoWorkloadOptions {
+  /** Frames per second the guest sends (each echoed back by the LAN peer). */
+  readonly rateFps: number;
+  /** Frame size in bytes (60 to the buffer size). */
+  readonly frameBytes: number;
+}
+
+/**
+ * A guest sending frames at a steady rate to the LAN peer, which echoes each one. A frame is
+ * completed when its echo comes back; the ledger accounts for every sequence number.
+ */
+export class EchoWorkload implements Workload {
+  readonly name = "ethernet-echo";
+  readonly ledger: IoLedger = emptyLedger();
+  /** Frames received that the peer originated (not echoes). */
+  inboundReceived = 0;
+  private readonly outstandingSeqs = new Set<number>();
+  private nextSequence = 0;
+  private task: PeriodicTask | undefined;
+  private driver: VfDriver | undefined;
+  private stopped = false;
+  private carrierSeen = false;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly rng: Rng,
+    private readonly mac: string,
+    readonly options: EchoWorkloadOptions,
+  ) {}
+
+  start(driver: VfDriver): void {
+    this.driver = driver;
+    driver.onReceive = (data) => this.receive(data);
+    if (this.stopped) return;
+    this.task?.cancel();
+    const periodNs = Math.max(1, Math.round(1e9 / this.options.rateFps));
+    this.task = this.scheduler.every(periodNs, () => this.sendOne(), {
+      firstNs: this.scheduler.now + this.rng.int(1, periodNs),
+    });
+  }
+
+  private sendOne(): void {
+    const driver = this.driver;
+    if (driver === undefined || !driver.guest.running) return;
+    // like an application waiting for carrier at boot; after that a down link is an error it sees
+    if (!this.carrierSeen && !driver.virtualLink.up) return;
+    this.carrierSeen = true;
+    const sequence = this.nextSequence;
+    const frame = buildFrame(PEER_MAC, this.mac, this.options.frameBytes, { sequence, origin: 1 });
+    const result = driver.send(frame);
+    if (result.ok) {
+      this.nextSequence++;
+      this.ledger.submitted++;
+      this.outstandingSeqs.add(sequence);
+    } else {
+      this.ledger.refused[result.code] = (this.ledger.refused[result.code] ?? 0) + 1;
+    }
+  }
+
+  private receive(data: Uint8Array): void {
+    const frame = parseFrame(data);
+    if (frame === undefined) return;
+    if (frame.origin === 2) {
+      this.inboundReceived++;
+      return;
+    }
+    if (this.outstandingSeqs.delete(frame.sequence)) this.ledger.completed++;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.task?.cancel();
+  }
+
+  abandon(): void {
+    this.ledger.abandonedAtReset += this.outstandingSeqs.size;
+    this.outstandingSeqs.clear();
+    this.task?.cancel();
+    this.driver = undefined;
+  }
+
+  outstanding(): number {
+    return this.outstandingSeqs.size;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Ethernet frames as bytes: destination MAC, source MAC, EtherType, payload. Workload frames carry
+ * a small header after the EtherType so that every frame can be accounted for end to end.
+ */
+export const ETHERTYPE_UNDERSTUDY = 0x88b5; // IEEE local experimental
+const HEADER = 14;
+const MAGIC = 0x55534459; // "USDY"
+
+/** Preamble + SFD (8), FCS (4), inter-frame gap (12): bytes on the wire besides the frame. */
+export const WIRE_OVERHEAD_BYTES = 24;
+export const MIN_FRAME_BYTES = 60;
+
+export function macToString(mac: Uint8Array): string {
+  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join(":");
+}
+
+export function macFromString(text: string): Uint8Array {
+  return Uint8Array.from(text.split(":").map((h) => Number.parseInt(h, 16)));
+}
+
+/** Locally administered MAC for VF `vfIndex` of device number `deviceIndex` (16 bits). */
+export function vfMac(deviceIndex: number, pfIndex: number, vfIndex: number): string {
+  const hex = (n: number) => (n & 0xff).toString(16).padStart(2, "0");
+  return `02:${hex(deviceIndex >> 8)}:${hex(deviceIndex)}:${hex(pfIndex)}:${hex(vfIndex >> 8)}:${hex(vfIndex)}`;
+}
+
+export function destinationOf(frame: Uint8Array): string {
+  return macToString(frame.subarray(0, 6));
+}
+
+export function sourceOf(frame: Uint8Array): string {
+  return macToString(frame.subarray(6, 12));
+}
+
+/** A frame with the same payload, addressed back to its sender. */
+export function swapAddresses(frame: Uint8Array): Uint8Array {
+  const out = frame.slice();
+  out.set(frame.subarray(6, 12), 0);
+  out.set(frame.subarray(0, 6), 6);
+  return out;
+}
+
+export interface WorkloadFrame {
+  readonly sequence: number;
+  /** 1 = sent by a guest (echoed by the peer), 2 = originated by a LAN peer */
+  readonly origin: number;
+}
+
+export function buildFrame(dst: string, src: string, totalBytes: number, body: WorkloadFrame): Uint8Array {
+  const frame = new Uint8Array(Math.max(totalBytes, MIN_FRAME_BYTES));
+  frame.set(macFromString(dst), 0);
+  frame.set(macFromString(src), 6);
+  const view = new DataView(frame.buffer);
+  view.setUint16(12, ETHERTYPE_UNDERSTUDY);
+  view.setUint32(HEADER, MAGIC);
+  view.setUint32(HEADER + 4, body.sequence);
+  view.setUint8(HEADER + 8, body.origin);
+  return frame;
+}
+
+export function parseFrame(frame: Uint8Array): WorkloadFrame | undefined {
+  if (frame.length < HEADER + 9) return undefined;
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (view.getUint16(12) !== ETHERTYPE_UNDERSTUDY || view.getUint32(HEADER) !== MAGIC) return undefined;
+  return { sequence: view.getUint32(HEADER + 4), origin: view.getUint8(HEADER + 8) };
+}
+
+/** The LAN peer's own address. */
+export const PEER_MAC = "02:ff:00:00:00:01";

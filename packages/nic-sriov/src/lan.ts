@@ -1,0 +1,75 @@
+import type { Rng, Scheduler, VirtualFunction } from "@understudy/core";
+import type { EthernetNic } from "./ethernet-nic.js";
+import { buildFrame, destinationOf, PEER_MAC, swapAddresses } from "./frame.js";
+
+export interface LanOptions {
+  /** Switch + cable + peer processing, one way. */
+  readonly latencyNs: number;
+  /** Frames per second each LAN peer sends unprompted to each assigned VF (0 for none). */
+  readonly inboundFps: number;
+  readonly inboundFrameBytes: number;
+}
+
+/**
+ * LAN 180: a switch with one echo peer. Frames from a VF reach the peer after the latency and are
+ * echoed back to the sender's MAC. A frame for a NIC whose cable is out waits in the switch until
+ * the link is back, so every frame is accounted for end to end (a real switch would drop it and a
+ * transport would resend it: the same frame, later).
+ */
+export class Lan {
+  echoed = 0;
+  originated = 0;
+  private readonly held: { nic: EthernetNic; frame: Uint8Array }[] = [];
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly options: LanOptions,
+  ) {}
+
+  /** A frame left a NIC port (the device already serialised it). */
+  fromNic(nic: EthernetNic, frame: Uint8Array): void {
+    this.scheduler.after(this.options.latencyNs, () => {
+      this.echoed++;
+      this.toNic(nic, swapAddresses(frame));
+    });
+  }
+
+  private toNic(nic: EthernetNic, frame: Uint8Array): void {
+    if (!nic.ports[0].connected) {
+      this.held.push({ nic, frame });
+      return;
+    }
+    this.scheduler.after(this.options.latencyNs, () => {
+      if (!nic.ports[0].connected) {
+        this.held.push({ nic, frame });
+        return;
+      }
+      nic.deliver(destinationOf(frame), frame);
+    });
+  }
+
+  /** The NIC's link is back: what waited in the switch goes out. */
+  linkRestored(nic: EthernetNic): void {
+    const mine = this.held.filter((h) => h.nic === nic);
+    this.held.splice(0, this.held.length, ...this.held.filter((h) => h.nic !== nic));
+    for (const { frame } of mine) this.toNic(nic, frame);
+  }
+
+  /** Unprompted traffic from the peer to a VF. */
+  startInbound(nic: EthernetNic, vf: VirtualFunction, rng: Rng): void {
+    if (this.options.inboundFps <= 0) return;
+    const periodNs = Math.max(1, Math.round(1e9 / this.options.inboundFps));
+    let sequence = 0;
+    this.scheduler.every(
+      periodNs,
+      () => {
+        this.originated++;
+        this.toNic(
+          nic,
+          buildFrame(vf.identity.mac, PEER_MAC, this.options.inboundFrameBytes, { sequence: sequence++, origin: 2 }),
+        );
+      },
+      { firstNs: this.scheduler.now + rng.int(0, periodNs - 1) },
+    );
+  }
+}

@@ -1,0 +1,21 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const packages = ["core", "nic-sriov", "hba-sriov", "cna-sriov", "monitor-bmc", "monitor-heartbeat", "cli"];
+
+// Tests import the packages' sources, so they need no build and report source lines.
+const alias = Object.fromEntries(packages.map((name) => [`@understudy/${name}`, pkg(name)]));
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      ...packages.map((name) => ({
+        resolve: { alias },
+        test: { name, include: [`packages/${name}/src/**/*.test.ts`, `packages/${name}/test/**/*.test.ts`] },
+      })),
+      { resolve: { alias }, test: { name: "integration", include: ["test/**/*.test.ts", "examples/**/*.test.ts"] } },
+    ],
+  },
+});
