@@ -7,7 +7,7 @@ import {
   type VfDriver,
   type Workload,
 } from "@understudy/core";
-import { buildFrame, PEER_MAC, parseFrame } from "./frame.js";
+import { buildFrame, macFromString, PEER_MAC_BYTES, parseFrame } from "./frame.js";
 
 export interface EchoWorkloadOptions {
   /** Frames per second the guest sends (each echoed back by the LAN peer). */
@@ -31,16 +31,20 @@ export class EchoWorkload implements Workload {
   private driver: VfDriver | undefined;
   private stopped = false;
   private carrierSeen = false;
+  private readonly macBytes: Uint8Array;
 
   constructor(
     private readonly scheduler: Scheduler,
     private readonly rng: Rng,
-    private readonly mac: string,
+    mac: string,
     readonly options: EchoWorkloadOptions,
-  ) {}
+  ) {
+    this.macBytes = macFromString(mac);
+  }
 
   start(driver: VfDriver): void {
     this.driver = driver;
+    this.carrierSeen = false; // a rebooted guest waits for carrier again
     driver.onReceive = (data) => this.receive(data);
     if (this.stopped) return;
     this.task?.cancel();
@@ -57,7 +61,7 @@ export class EchoWorkload implements Workload {
     if (!this.carrierSeen && !driver.virtualLink.up) return;
     this.carrierSeen = true;
     const sequence = this.nextSequence;
-    const frame = buildFrame(PEER_MAC, this.mac, this.options.frameBytes, { sequence, origin: 1 });
+    const frame = buildFrame(PEER_MAC_BYTES, this.macBytes, this.options.frameBytes, { sequence, origin: 1 });
     const result = driver.send(frame);
     if (result.ok) {
       this.nextSequence++;

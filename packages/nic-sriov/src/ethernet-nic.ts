@@ -1,5 +1,5 @@
 import { type DeviceContext, SriovDevice, type VirtualFunction } from "@understudy/core";
-import { MIN_FRAME_BYTES, vfMac, WIRE_OVERHEAD_BYTES } from "./frame.js";
+import { MIN_FRAME_BYTES, macFromString, macKey, vfMac, WIRE_OVERHEAD_BYTES } from "./frame.js";
 import type { Lan } from "./lan.js";
 
 export interface EthernetNicOptions {
@@ -15,7 +15,7 @@ export interface EthernetNicOptions {
  */
 export class EthernetNic extends SriovDevice {
   readonly kind = "nic";
-  private readonly byMac = new Map<string, VirtualFunction>();
+  private readonly byMac = new Map<number, VirtualFunction>();
   unknownDestination = 0;
 
   constructor(
@@ -31,7 +31,7 @@ export class EthernetNic extends SriovDevice {
     });
     for (const vf of this.vfs) {
       vf.identity = { mac: vfMac(options.deviceIndex, vf.pf.index, vf.index) };
-      this.byMac.set(vf.identity.mac, vf);
+      this.byMac.set(macKey(macFromString(vf.identity.mac)), vf);
     }
     this.ports[0].onChange(() => {
       if (this.ports[0].connected) lan.linkRestored(this);
@@ -47,9 +47,9 @@ export class EthernetNic extends SriovDevice {
     this.lan.fromNic(this, frame);
   }
 
-  /** The switch delivers a frame to this port: the VF with that MAC takes it (Fig 10). */
-  deliver(destinationMac: string, frame: Uint8Array): void {
-    const vf = this.byMac.get(destinationMac);
+  /** The switch delivers a frame to this port: the VF with that MAC (see `macKey`) takes it (Fig 10). */
+  deliver(destinationMacKey: number, frame: Uint8Array): void {
+    const vf = this.byMac.get(destinationMacKey);
     if (vf === undefined) {
       this.unknownDestination++;
       return;

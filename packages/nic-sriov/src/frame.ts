@@ -24,6 +24,22 @@ export function vfMac(deviceIndex: number, pfIndex: number, vfIndex: number): st
   return `02:${hex(deviceIndex >> 8)}:${hex(deviceIndex)}:${hex(pfIndex)}:${hex(vfIndex >> 8)}:${hex(vfIndex)}`;
 }
 
+/** A MAC as a number (48 bits fit a double exactly): a cheap map key on the per-frame path. */
+export function macKey(bytes: Uint8Array, offset = 0): number {
+  return (
+    bytes[offset] * 2 ** 40 +
+    bytes[offset + 1] * 2 ** 32 +
+    ((bytes[offset + 2] << 24) >>> 0) +
+    (bytes[offset + 3] << 16) +
+    (bytes[offset + 4] << 8) +
+    bytes[offset + 5]
+  );
+}
+
+export function destinationKey(frame: Uint8Array): number {
+  return macKey(frame, 0);
+}
+
 export function destinationOf(frame: Uint8Array): string {
   return macToString(frame.subarray(0, 6));
 }
@@ -32,12 +48,14 @@ export function sourceOf(frame: Uint8Array): string {
   return macToString(frame.subarray(6, 12));
 }
 
-/** A frame with the same payload, addressed back to its sender. */
+/** Address the frame back to its sender, in place (the caller owns this copy of the frame). */
 export function swapAddresses(frame: Uint8Array): Uint8Array {
-  const out = frame.slice();
-  out.set(frame.subarray(6, 12), 0);
-  out.set(frame.subarray(0, 6), 6);
-  return out;
+  for (let i = 0; i < 6; i++) {
+    const b = frame[i];
+    frame[i] = frame[i + 6];
+    frame[i + 6] = b;
+  }
+  return frame;
 }
 
 export interface WorkloadFrame {
@@ -46,10 +64,10 @@ export interface WorkloadFrame {
   readonly origin: number;
 }
 
-export function buildFrame(dst: string, src: string, totalBytes: number, body: WorkloadFrame): Uint8Array {
+export function buildFrame(dst: Uint8Array, src: Uint8Array, totalBytes: number, body: WorkloadFrame): Uint8Array {
   const frame = new Uint8Array(Math.max(totalBytes, MIN_FRAME_BYTES));
-  frame.set(macFromString(dst), 0);
-  frame.set(macFromString(src), 6);
+  frame.set(dst, 0);
+  frame.set(src, 6);
   const view = new DataView(frame.buffer);
   view.setUint16(12, ETHERTYPE_UNDERSTUDY);
   view.setUint32(HEADER, MAGIC);
@@ -67,3 +85,4 @@ export function parseFrame(frame: Uint8Array): WorkloadFrame | undefined {
 
 /** The LAN peer's own address. */
 export const PEER_MAC = "02:ff:00:00:00:01";
+export const PEER_MAC_BYTES = macFromString(PEER_MAC);

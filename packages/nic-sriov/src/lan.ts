@@ -1,6 +1,6 @@
 import type { Rng, Scheduler, VirtualFunction } from "@understudy/core";
 import type { EthernetNic } from "./ethernet-nic.js";
-import { buildFrame, destinationOf, PEER_MAC, swapAddresses } from "./frame.js";
+import { buildFrame, destinationKey, macFromString, PEER_MAC_BYTES, swapAddresses } from "./frame.js";
 
 export interface LanOptions {
   /** Switch + cable + peer processing, one way. */
@@ -44,7 +44,7 @@ export class Lan {
         this.held.push({ nic, frame });
         return;
       }
-      nic.deliver(destinationOf(frame), frame);
+      nic.deliver(destinationKey(frame), frame);
     });
   }
 
@@ -60,13 +60,14 @@ export class Lan {
     if (this.options.inboundFps <= 0) return;
     const periodNs = Math.max(1, Math.round(1e9 / this.options.inboundFps));
     let sequence = 0;
+    const vfMacBytes = macFromString(vf.identity.mac);
     this.scheduler.every(
       periodNs,
       () => {
         this.originated++;
         this.toNic(
           nic,
-          buildFrame(vf.identity.mac, PEER_MAC, this.options.inboundFrameBytes, { sequence: sequence++, origin: 2 }),
+          buildFrame(vfMacBytes, PEER_MAC_BYTES, this.options.inboundFrameBytes, { sequence: sequence++, origin: 2 }),
         );
       },
       { firstNs: this.scheduler.now + rng.int(0, periodNs - 1) },

@@ -117,6 +117,11 @@ export class LinkStateEmulator implements InterruptTarget, LinkServer {
     }
   }
 
+  /** An interrupt notification to every served VF (after a change of owner). */
+  notifyAll(): void {
+    for (const channel of this.channels.values()) channel.notifyLinkChange(this);
+  }
+
   /** Fig 12 (Fig 20 for embodiment 2: the mirroring taps `notifiedLinkStored`). */
   onVirtualLinkRequest(channel: LinkControlChannel): boolean {
     return this.host.execute(() => {

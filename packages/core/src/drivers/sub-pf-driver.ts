@@ -57,8 +57,10 @@ export class SubPfDriver {
 
   /**
    * Serve the critical guest's VFs and take the PFs' link interrupts. A pending interrupt (a link
-   * change the dead PF driver never acknowledged) is delivered now. Then step 1004 once, so that a
-   * change the critical guest has not been told of reaches it even without an interrupt.
+   * change the dead PF driver never acknowledged) is delivered now. Then each served VF driver is
+   * sent an interrupt notification, as a PF driver announces a PF reset to its VFs (ixgbe's
+   * mailbox does the same): it re-reads its link state from the sub PF driver (Fig 14), so a
+   * change it was never told of reaches it even if no interrupt was pending.
    * Returns how many interrupts were pending.
    */
   activate(): number {
@@ -68,7 +70,7 @@ export class SubPfDriver {
     for (const emulator of this.emulators) {
       for (const vf of emulator.pf.vfs) if (mine.has(vf)) emulator.serve(this.topology.channel(vf));
       if (emulator.routeInterrupts()) pending++;
-      emulator.notifyMismatches();
+      emulator.notifyAll();
     }
     return pending;
   }

@@ -14,6 +14,8 @@ export interface TraceEvent {
  */
 export class TraceRecorder {
   private hash: Hash = createHash("sha256");
+  /** Lines not yet fed to the hash: one update per ~64 KiB instead of one per event. */
+  private pending = "";
   private readonly kept: TraceEvent[] = [];
   private count = 0;
   private digestCache: string | undefined;
@@ -26,7 +28,8 @@ export class TraceRecorder {
   ) {}
 
   record(atNs: Nanos, kind: string, data: unknown): void {
-    this.hash.update(`${atNs} ${kind} ${JSON.stringify(data)}\n`);
+    this.pending += `${atNs} ${kind} ${JSON.stringify(data)}\n`;
+    if (this.pending.length > 65536) this.flush();
     this.count++;
     this.digestCache = undefined;
     if (this.keep && this.kept.length < this.keepLimit && (this.keepKinds.size === 0 || this.keepKinds.has(kind))) {
@@ -44,7 +47,15 @@ export class TraceRecorder {
 
   /** Hex SHA-256 of every event recorded so far. */
   digest(): string {
-    if (this.digestCache === undefined) this.digestCache = this.hash.copy().digest("hex");
+    if (this.digestCache === undefined) {
+      this.flush();
+      this.digestCache = this.hash.copy().digest("hex");
+    }
     return this.digestCache;
+  }
+
+  private flush(): void {
+    this.hash.update(this.pending);
+    this.pending = "";
   }
 }

@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { ConfigError, parseDuration } from "@understudy/core";
+import { parse as parseYaml } from "yaml";
+import { DEFAULT_SCENARIO } from "./default-scenario.js";
+
+export interface ScenarioOverrides {
+  readonly strategy?: string;
+  readonly seed?: string;
+  readonly crashAt?: string;
+  readonly duration?: string;
+  readonly monitor?: string;
+}
+
+/** Read a YAML or JSON scenario file (YAML is a superset of JSON). */
+export function readScenarioFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read scenario file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new ConfigError(`scenario file ${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError(
+      `scenario file ${path} must hold a mapping of settings (got ${data === null ? "nothing" : typeof data})`,
+    );
+  }
+  return data as Record<string, unknown>;
+}
+
+function flagError(flag: string, value: string, expected: string): ConfigError {
+  return new ConfigError(`invalid option ${flag}: got ${JSON.stringify(value)}; expected ${expected}`, [
+    { path: flag, received: JSON.stringify(value), expected },
+  ]);
+}
+
+/** The scenario to run: a file or the built-in default, with command-line flags applied on top. */
+export function resolveScenario(file: string | undefined, flags: ScenarioOverrides): Record<string, unknown> {
+  const scenario: Record<string, unknown> = file ? readScenarioFile(file) : structuredClone(DEFAULT_SCENARIO);
+  if (flags.strategy !== undefined) scenario.strategy = flags.strategy;
+  if (flags.monitor !== undefined) {
+    const current = (scenario.monitor as Record<string, unknown> | undefined) ?? {};
+    scenario.monitor = current.kind === flags.monitor ? current : { kind: flags.monitor };
+  }
+  if (flags.seed !== undefined) {
+    const seed = Number(flags.seed);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
+      throw flagError("--seed", flags.seed, "an integer from 0 to 4294967295");
+    scenario.seed = seed;
+  }
+  if (flags.duration !== undefined) {
+    if (parseDuration(flags.duration) === undefined)
+      throw flagError("--duration", flags.duration, 'a duration such as "10s" or "500ms"');
+    scenario.durationNs = flags.duration;
+  }
+  if (flags.crashAt !== undefined) {
+    const faults = ((scenario.faults as Record<string, unknown>[] | undefined) ?? []).filter(
+      (f) => f.kind !== "hypervisor-crash",
+    );
+    if (flags.crashAt !== "none") {
+      if (parseDuration(flags.crashAt) === undefined) {
+        throw flagError("--crash-at", flags.crashAt, 'a duration such as "2s", or "none" for no crash');
+      }
+      faults.push({ at: flags.crashAt, kind: "hypervisor-crash" });
+    }
+    scenario.faults = faults;
+  }
+  return scenario;
+}
