@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 const packages = ["core", "nic-sriov", "hba-sriov", "cna-sriov", "monitor-bmc", "monitor-heartbeat", "cli"];
 
-// Tests import the packages' sources, so they need no build and report source lines.
+// Tests import the packages' sources, so they need no build and report source lines. Simulations
+// are CPU-bound and CI has two cores, hence the generous timeout (tests assert on simulated time).
 const alias = Object.fromEntries(packages.map((name) => [`@understudy/${name}`, pkg(name)]));
 
 export default defineConfig({
@@ -13,9 +14,16 @@ export default defineConfig({
     projects: [
       ...packages.map((name) => ({
         resolve: { alias },
-        test: { name, include: [`packages/${name}/src/**/*.test.ts`, `packages/${name}/test/**/*.test.ts`] },
+        test: {
+          name,
+          include: [`packages/${name}/src/**/*.test.ts`, `packages/${name}/test/**/*.test.ts`],
+          testTimeout: 120_000,
+        },
       })),
-      { resolve: { alias }, test: { name: "integration", include: ["test/**/*.test.ts", "examples/**/*.test.ts"] } },
+      {
+        resolve: { alias },
+        test: { name: "integration", include: ["test/**/*.test.ts", "examples/**/*.test.ts"], testTimeout: 120_000 },
+      },
     ],
   },
 });
