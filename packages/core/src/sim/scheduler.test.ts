@@ -1,0 +1,452 @@
+import { describe, expect, test } from "vitest";
+import { SimulationError } from "../errors.js";
+import { Rng } from "./rng.js";
+import { type PeriodicTask, Scheduler } from "./scheduler.js";
+
+/** Runs `fn` and returns the SimulationError it threw. */
+function simulationErrorOf(fn: () => void): SimulationError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SimulationError);
+    return error as SimulationError;
+  }
+  throw new Error("expected a SimulationError, nothing was thrown");
+}
+
+describe("Scheduler order", () => {
+  test("events run in time order whatever order they were scheduled in", () => {
+    const scheduler = new Scheduler();
+    const seen: number[] = [];
+    for (const t of [30, 10, 20, 5, 25]) scheduler.at(t, () => seen.push(scheduler.now));
+    scheduler.runUntilIdle();
+    expect(seen).toEqual([5, 10, 20, 25, 30]);
+  });
+
+  test("events at equal times run in insertion order", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    scheduler.at(50, () => seen.push("a"));
+    scheduler.at(10, () => seen.push("early"));
+    scheduler.at(50, () => seen.push("b"));
+    scheduler.after(50, () => seen.push("c"));
+    scheduler.at(50, () => seen.push("d"));
+    scheduler.runUntilIdle();
+    expect(seen).toEqual(["early", "a", "b", "c", "d"]);
+  });
+
+  test("an event scheduled for the current instant runs within it, after those already queued", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    scheduler.at(7, () => {
+      seen.push("first");
+      scheduler.after(0, () => seen.push(`nested at ${scheduler.now}`));
+    });
+    scheduler.at(7, () => seen.push("second"));
+    scheduler.at(8, () => seen.push("later"));
+    scheduler.runUntilIdle();
+    expect(seen).toEqual(["first", "second", "nested at 7", "later"]);
+  });
+
+  test("at one instant every normal-lane event runs before the poll lane, whatever the insertion order", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    scheduler.at(100, () => seen.push("poll 1"), "poll");
+    scheduler.at(100, () => seen.push("normal 1"));
+    scheduler.at(100, () => seen.push("poll 2"), "poll");
+    scheduler.at(100, () => seen.push("normal 2"));
+    scheduler.at(99, () => seen.push("poll at 99"), "poll");
+    scheduler.runUntilIdle();
+    expect(seen).toEqual(["poll at 99", "normal 1", "normal 2", "poll 1", "poll 2"]);
+  });
+
+  test("a poller sees a normal event that a normal event scheduled for the same instant", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    scheduler.at(10, () => seen.push("poll"), "poll");
+    scheduler.at(10, () => scheduler.after(0, () => seen.push("normal, scheduled during the instant")));
+    scheduler.runUntilIdle();
+    expect(seen).toEqual(["normal, scheduled during the instant", "poll"]);
+  });
+
+  test("periodic tasks and one-shots at the same instant keep insertion order", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    scheduler.every(10, () => seen.push(`task@${scheduler.now}`));
+    scheduler.at(10, () => seen.push("one-shot@10"));
+    scheduler.at(20, () => seen.push("one-shot@20"));
+    scheduler.runUntil(20);
+    // at 20 the task re-entered the calendar (during its run at 10) after the one-shot was queued
+    expect(seen).toEqual(["task@10", "one-shot@10", "one-shot@20", "task@20"]);
+  });
+});
+
+describe("Scheduler cancellation", () => {
+  test("a cancelled one-shot never runs and is not counted", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    scheduler.at(5, () => seen.push("kept"));
+    const dropped = scheduler.at(5, () => seen.push("dropped"));
+    expect(dropped.active).toBe(true);
+    expect(scheduler.stats.pending).toBe(2);
+    dropped.cancel();
+    expect(dropped.active).toBe(false);
+    expect(scheduler.stats.pending).toBe(1);
+    expect(scheduler.runUntilIdle()).toBe(1);
+    expect(seen).toEqual(["kept"]);
+  });
+
+  test("an event can cancel a later event of the same instant", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    let victim = scheduler.at(0, () => {});
+    scheduler.at(3, () => victim.cancel());
+    victim = scheduler.at(3, () => seen.push("victim"));
+    scheduler.at(3, () => seen.push("bystander"));
+    scheduler.runUntilIdle();
+    expect(seen).toEqual(["bystander"]);
+  });
+
+  test("a one-shot is no longer active once it has run", () => {
+    const scheduler = new Scheduler();
+    const event = scheduler.at(1, () => {});
+    scheduler.runUntilIdle();
+    expect(event.active).toBe(false);
+  });
+
+  test("a periodic task cancelled from outside stops at once; from inside, after its current run", () => {
+    const scheduler = new Scheduler();
+    const outside: number[] = [];
+    const inside: number[] = [];
+    const a = scheduler.every(10, () => outside.push(scheduler.now));
+    scheduler.every(10, (task) => {
+      inside.push(scheduler.now);
+      if (scheduler.now === 30) task.cancel();
+    });
+    scheduler.at(25, () => a.cancel());
+    scheduler.runUntil(100);
+    expect(outside).toEqual([10, 20]);
+    expect(inside).toEqual([10, 20, 30]);
+    expect(a.active).toBe(false);
+    expect(a.nextNs).toBeUndefined();
+    expect(scheduler.stats.pending).toBe(0);
+  });
+
+  test("a cancelled periodic task cannot be woken", () => {
+    const scheduler = new Scheduler();
+    const runs: number[] = [];
+    const task = scheduler.every(10, (t) => {
+      runs.push(scheduler.now);
+      t.park();
+    });
+    scheduler.runUntil(15);
+    task.cancel();
+    task.wake();
+    scheduler.runUntil(100);
+    expect(runs).toEqual([10]);
+    expect(task.nextNs).toBeUndefined();
+  });
+});
+
+describe("Scheduler periodic grid", () => {
+  test("a periodic task stays exactly on firstNs + k * periodNs over 1,000,000 periods", () => {
+    const scheduler = new Scheduler();
+    // a period that is not a power of two and a grid that crosses 2^31 and 2^32 ns
+    const firstNs = 17;
+    const periodNs = 1_000_003;
+    const periods = 1_000_000;
+    let k = 0;
+    let offGrid = 0;
+    scheduler.every(
+      periodNs,
+      () => {
+        if (scheduler.now !== firstNs + k * periodNs) offGrid++;
+        k++;
+      },
+      { firstNs },
+    );
+    // a second, co-prime task interleaves with it so instants are shared and distinct
+    scheduler.every(999_983, () => {});
+    const lastNs = firstNs + (periods - 1) * periodNs;
+    // run in chunks whose ends are off the grid, as a system's callers do
+    for (let until = 0; until < lastNs; until = Math.min(until + 123_456_789_011, lastNs)) scheduler.runUntil(until);
+    scheduler.runUntil(lastNs);
+    expect(offGrid).toBe(0);
+    expect(k).toBe(periods);
+    expect(scheduler.now).toBe(lastNs);
+  });
+
+  test("the first run is one period from now unless firstNs is given", () => {
+    const scheduler = new Scheduler();
+    scheduler.runUntil(1000);
+    const seen: string[] = [];
+    const a = scheduler.every(300, () => seen.push(`a@${scheduler.now}`));
+    const b = scheduler.every(300, () => seen.push(`b@${scheduler.now}`), { firstNs: 1000 });
+    expect(a.nextNs).toBe(1300);
+    expect(b.nextNs).toBe(1000);
+    scheduler.runUntil(1600);
+    expect(seen).toEqual(["b@1000", "a@1300", "b@1300", "a@1600", "b@1600"]);
+  });
+
+  test("a period that is not a positive integer is refused with SCHEDULER_BAD_PERIOD", () => {
+    const scheduler = new Scheduler();
+    for (const period of [0, -5, 2.5, Number.NaN]) {
+      expect(simulationErrorOf(() => scheduler.every(period, () => {})).code).toBe("SCHEDULER_BAD_PERIOD");
+    }
+  });
+});
+
+describe("Scheduler parking (elided pollers)", () => {
+  test("a parked task does not run until woken, then runs on the next grid tick at or after the wake", () => {
+    const scheduler = new Scheduler();
+    const runs: number[] = [];
+    const task = scheduler.every(
+      10,
+      (t) => {
+        runs.push(scheduler.now);
+        t.park();
+      },
+      { firstNs: 5 },
+    );
+    scheduler.runUntil(100);
+    expect(runs).toEqual([5]);
+    expect(task.parked).toBe(true);
+    expect(task.nextNs).toBeUndefined();
+    scheduler.at(137, () => task.wake());
+    scheduler.runUntil(200);
+    expect(runs).toEqual([5, 145]);
+  });
+
+  test("woken by a normal event exactly on a grid tick, a poll-lane task runs at that same tick", () => {
+    const scheduler = new Scheduler();
+    const runs: number[] = [];
+    const task = scheduler.every(
+      10,
+      (t) => {
+        runs.push(scheduler.now);
+        t.park();
+      },
+      { lane: "poll" },
+    );
+    scheduler.at(40, () => task.wake());
+    scheduler.runUntil(100);
+    expect(runs).toEqual([10, 40]);
+  });
+
+  test("woken at the instant it already ran at, a task waits for the next tick instead of running twice", () => {
+    const scheduler = new Scheduler();
+    const runs: number[] = [];
+    const task = scheduler.every(
+      10,
+      (t) => {
+        runs.push(scheduler.now);
+        t.park();
+      },
+      { lane: "poll" },
+    );
+    // a later poll-lane event of the same instant wakes it after it parked at 10
+    scheduler.at(10, () => task.wake(), "poll");
+    scheduler.runUntil(100);
+    expect(runs).toEqual([10, 20]);
+  });
+
+  test("a wake during the task's own run cancels its park", () => {
+    const scheduler = new Scheduler();
+    const runs: number[] = [];
+    scheduler.every(10, (t) => {
+      runs.push(scheduler.now);
+      t.park();
+      if (scheduler.now < 30) t.wake();
+    });
+    scheduler.runUntil(100);
+    expect(runs).toEqual([10, 20, 30]);
+  });
+
+  test("waking a task that is already queued changes nothing", () => {
+    const scheduler = new Scheduler();
+    const runs: number[] = [];
+    const task = scheduler.every(10, () => runs.push(scheduler.now));
+    scheduler.at(3, () => task.wake());
+    scheduler.runUntil(30);
+    expect(runs).toEqual([10, 20, 30]);
+  });
+
+  test("park outside the task's own run is refused with SCHEDULER_PARK_OUTSIDE_RUN", () => {
+    const scheduler = new Scheduler();
+    const task = scheduler.every(10, () => {});
+    expect(simulationErrorOf(() => task.park()).code).toBe("SCHEDULER_PARK_OUTSIDE_RUN");
+  });
+
+  test("a poller that parks when idle does its work at the same instants as one that polls every period", () => {
+    // DESIGN.md: a poller may be elided only if the observable timing is identical
+    const serviceTimes = (elide: boolean): number[] => {
+      const scheduler = new Scheduler();
+      const rng = new Rng(7);
+      const queue: number[] = [];
+      const served: number[] = [];
+      const poller = scheduler.every(
+        25,
+        (task) => {
+          while (queue.length > 0) served.push(queue.shift() as number, scheduler.now);
+          if (elide) task.park();
+        },
+        { firstNs: 3, lane: "poll" },
+      );
+      let id = 0;
+      const produce = () => {
+        queue.push(id++);
+        poller.wake();
+        if (id < 300) scheduler.after(rng.int(0, 120), produce);
+      };
+      scheduler.at(0, produce);
+      scheduler.runUntil(100_000);
+      return served;
+    };
+    const elided = serviceTimes(true);
+    expect(elided).toHaveLength(600);
+    expect(elided).toEqual(serviceTimes(false));
+  });
+});
+
+describe("Scheduler runs", () => {
+  test("runUntil runs events up to and including its time, then sets the clock to it", () => {
+    const scheduler = new Scheduler();
+    const seen: number[] = [];
+    for (const t of [10, 20, 30]) scheduler.at(t, () => seen.push(t));
+    expect(scheduler.runUntil(20)).toBe(2);
+    expect(seen).toEqual([10, 20]);
+    expect(scheduler.now).toBe(20);
+    expect(scheduler.runUntil(25)).toBe(0);
+    expect(scheduler.now).toBe(25);
+    expect(scheduler.runFor(5)).toBe(1);
+    expect(scheduler.now).toBe(30);
+    expect(scheduler.executed).toBe(3);
+  });
+
+  test("stop() ends the run after the event in progress; the rest of its instant runs on the next run", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    scheduler.at(10, () => {
+      seen.push("a");
+      scheduler.stop();
+    });
+    scheduler.at(10, () => seen.push("b"));
+    scheduler.at(20, () => seen.push("c"));
+    expect(scheduler.runUntil(100)).toBe(1);
+    expect(scheduler.now).toBe(10);
+    expect(seen).toEqual(["a"]);
+    expect(scheduler.runUntil(100)).toBe(2);
+    expect(seen).toEqual(["a", "b", "c"]);
+    expect(scheduler.now).toBe(100);
+  });
+
+  test("runUntilIdle runs until nothing is scheduled, or stops at its limit", () => {
+    const scheduler = new Scheduler();
+    let chain = 0;
+    const next = () => {
+      if (++chain < 5) scheduler.after(1000, next);
+    };
+    scheduler.at(0, next);
+    expect(scheduler.runUntilIdle(2500)).toBe(3);
+    expect(scheduler.now).toBe(2000);
+    expect(scheduler.runUntilIdle()).toBe(2);
+    expect(scheduler.now).toBe(4000);
+    expect(scheduler.stats.pending).toBe(0);
+  });
+
+  test("runUntilTrue stops inside an instant as soon as the predicate holds, keeping the rest in order", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    let ready = false;
+    scheduler.at(40, () => seen.push("a"));
+    scheduler.at(40, () => {
+      seen.push("b");
+      ready = true;
+    });
+    scheduler.at(40, () => seen.push("c"), "poll");
+    scheduler.at(40, () => seen.push("d"));
+    expect(scheduler.runUntilTrue(() => ready)).toBe(true);
+    expect(seen).toEqual(["a", "b"]);
+    expect(scheduler.now).toBe(40);
+    scheduler.runUntilIdle();
+    expect(seen).toEqual(["a", "b", "d", "c"]);
+  });
+
+  test("runUntilTrue returns false when the limit comes first, and true at once if it already holds", () => {
+    const scheduler = new Scheduler();
+    let count = 0;
+    scheduler.every(10, () => count++);
+    expect(scheduler.runUntilTrue(() => count >= 100, 500)).toBe(false);
+    expect(count).toBe(50);
+    expect(scheduler.runUntilTrue(() => count >= 50)).toBe(true);
+    expect(scheduler.now).toBe(500);
+    expect(scheduler.runUntilTrue(() => count >= 60)).toBe(true);
+    expect(scheduler.now).toBe(600);
+  });
+
+  test("onEvent sees the time of every event that ran", () => {
+    const scheduler = new Scheduler();
+    const times: number[] = [];
+    scheduler.onEvent = (t) => times.push(t);
+    scheduler.at(5, () => {});
+    scheduler.at(5, () => {}).cancel();
+    scheduler.every(4, () => {});
+    scheduler.runUntil(9);
+    expect(times).toEqual([4, 5, 8]);
+  });
+
+  test("an event that throws leaves the rest of its instant scheduled", () => {
+    const scheduler = new Scheduler();
+    const seen: string[] = [];
+    scheduler.at(10, () => {
+      throw new Error("boom");
+    });
+    scheduler.at(10, () => seen.push("after the throw"));
+    scheduler.at(11, () => seen.push("next instant"));
+    expect(() => scheduler.runUntil(100)).toThrow("boom");
+    expect(scheduler.stats.pending).toBe(2);
+    scheduler.runUntil(100);
+    expect(seen).toEqual(["after the throw", "next instant"]);
+  });
+});
+
+describe("Scheduler refuses impossible times", () => {
+  test("scheduling in the past is refused with SCHEDULER_PAST_EVENT", () => {
+    const scheduler = new Scheduler();
+    scheduler.runUntil(1000);
+    const error = simulationErrorOf(() => scheduler.at(999, () => {}));
+    expect(error.code).toBe("SCHEDULER_PAST_EVENT");
+    expect(error.message).toContain("999");
+    expect(simulationErrorOf(() => scheduler.after(-1, () => {})).code).toBe("SCHEDULER_PAST_EVENT");
+    expect(simulationErrorOf(() => scheduler.every(10, () => {}, { firstNs: 500 })).code).toBe("SCHEDULER_PAST_EVENT");
+    expect(scheduler.stats.pending).toBe(0);
+  });
+
+  test("times that are not integers of nanoseconds are refused", () => {
+    const scheduler = new Scheduler();
+    for (const t of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60]) {
+      expect(simulationErrorOf(() => scheduler.at(t, () => {})).code).toBe("SCHEDULER_PAST_EVENT");
+    }
+  });
+
+  test("scheduling at the current instant is allowed", () => {
+    const scheduler = new Scheduler();
+    let ran = false;
+    scheduler.runUntil(50);
+    scheduler.at(50, () => {
+      ran = true;
+    });
+    scheduler.runUntil(50);
+    expect(ran).toBe(true);
+  });
+});
+
+test("a periodic task's callback receives its own task handle", () => {
+  const scheduler = new Scheduler();
+  let received: PeriodicTask | undefined;
+  const task = scheduler.every(1, (t) => {
+    received = t;
+  });
+  scheduler.runUntil(1);
+  expect(received).toBe(task);
+});
