@@ -59,6 +59,7 @@ export type * from "./hooks.js";
 export { createSystemHooks, DATA_PATH_HOOKS, type HookName, type SystemHooks } from "./hooks.js";
 export * from "./invariants/index.js";
 export { type Owner, type Region, RegionAllocator, regionContains, regionEnd } from "./memory/allocator.js";
+export { DmaBuffer } from "./memory/dma-buffer.js";
 export { type DmaDirection, type DmaRefusal, Iommu } from "./memory/iommu.js";
 export { EmergencyLinkView } from "./memory/layouts/emergency-link.js";
 export { HypervisorStateAreaView } from "./memory/layouts/hypervisor-state.js";

@@ -5,8 +5,9 @@ import { Lan } from "./lan.js";
 
 export { EchoWorkload, type EchoWorkloadOptions } from "./echo-workload.js";
 export { EthernetNic, type EthernetNicOptions } from "./ethernet-nic.js";
+export { EthernetStation } from "./ethernet-station.js";
 export * from "./frame.js";
-export { Lan, type LanOptions } from "./lan.js";
+export { Lan, type LanOptions, type LanStation } from "./lan.js";
 
 export const nicOptionsSchema = z.strictObject({
   /** Number of VFs (SR-IOV NICs offer up to 256 per PF with ARI). */
@@ -57,7 +58,7 @@ export const nicDeviceKind: DeviceKind<NicOptions, EchoWorkloadOptions> = {
   workloadSchema: echoWorkloadSchema,
   createWorkload({ vf, device, options, rng, scheduler }) {
     const nic = device as EthernetNic;
-    nic.lan.startInbound(nic, vf, rng);
+    nic.lan.startInbound(nic.ethernet, vf, rng);
     return new EchoWorkload(scheduler, rng, vf.identity.mac, options);
   },
 };

@@ -1,6 +1,12 @@
 import type { Rng, Scheduler, VirtualFunction } from "@understudy/core";
-import type { EthernetNic } from "./ethernet-nic.js";
 import { buildFrame, destinationKey, macFromString, PEER_MAC_BYTES, swapAddresses } from "./frame.js";
+
+/** What the LAN sees of a device's Ethernet port (a NIC, or a CNA's Ethernet PF). */
+export interface LanStation {
+  readonly linkUp: boolean;
+  /** A frame from the switch, for the MAC whose `macKey` is given. */
+  deliver(destinationMacKey: number, frame: Uint8Array): void;
+}
 
 export interface LanOptions {
   /** Switch + cable + peer processing, one way. */
@@ -19,28 +25,28 @@ export interface LanOptions {
 export class Lan {
   echoed = 0;
   originated = 0;
-  private readonly held: { nic: EthernetNic; frame: Uint8Array }[] = [];
+  private readonly held: { nic: LanStation; frame: Uint8Array }[] = [];
 
   constructor(
     private readonly scheduler: Scheduler,
     readonly options: LanOptions,
   ) {}
 
-  /** A frame left a NIC port (the device already serialised it). */
-  fromNic(nic: EthernetNic, frame: Uint8Array): void {
+  /** A frame left a device's Ethernet port (the device already serialised it). */
+  fromNic(nic: LanStation, frame: Uint8Array): void {
     this.scheduler.after(this.options.latencyNs, () => {
       this.echoed++;
       this.toNic(nic, swapAddresses(frame));
     });
   }
 
-  private toNic(nic: EthernetNic, frame: Uint8Array): void {
-    if (!nic.ports[0].connected) {
+  private toNic(nic: LanStation, frame: Uint8Array): void {
+    if (!nic.linkUp) {
       this.held.push({ nic, frame });
       return;
     }
     this.scheduler.after(this.options.latencyNs, () => {
-      if (!nic.ports[0].connected) {
+      if (!nic.linkUp) {
         this.held.push({ nic, frame });
         return;
       }
@@ -49,14 +55,14 @@ export class Lan {
   }
 
   /** The NIC's link is back: what waited in the switch goes out. */
-  linkRestored(nic: EthernetNic): void {
+  linkRestored(nic: LanStation): void {
     const mine = this.held.filter((h) => h.nic === nic);
     this.held.splice(0, this.held.length, ...this.held.filter((h) => h.nic !== nic));
     for (const { frame } of mine) this.toNic(nic, frame);
   }
 
   /** Unprompted traffic from the peer to a VF. */
-  startInbound(nic: EthernetNic, vf: VirtualFunction, rng: Rng): void {
+  startInbound(nic: LanStation, vf: VirtualFunction, rng: Rng): void {
     if (this.options.inboundFps <= 0) return;
     const periodNs = Math.max(1, Math.round(1e9 / this.options.inboundFps));
     let sequence = 0;

@@ -30,8 +30,9 @@ export interface DeviceSpec {
  * An SR-IOV device (NIC 101, HBA 251, CNA): ports, PFs with their VFs, a link operation unit per
  * PF and one transmission/reception unit. A device plugin extends this class and supplies only
  * what is specific to it: what a transmitted entry means (`onTransmit`), framing (`wireBytes`),
- * and, if it needs to, how the link is reported (`linkOf`) and how the wire is shared
- * (`serializationNs`). Drivers, link-state emulation and failover come from the core.
+ * and, if it needs to, how the link is reported (`linkOfPf`, `linkChanged`) and how the wire is
+ * shared (`serializationNs`, `occupyWire`, `maxWireBytes`). Drivers, link-state emulation and
+ * failover come from the core.
  */
 export abstract class SriovDevice {
   abstract readonly kind: string;
@@ -73,14 +74,18 @@ export abstract class SriovDevice {
     });
     for (const pf of this.pfs) pf.linkOperationUnit.bind(pf);
     for (const port of this.ports) {
-      port.onChange(() => {
-        ctx.hooks.physicalLinkChanged.call({
-          device: this.id,
-          change: `${port.name} ${port.connected ? "up" : "down"} ${port.speedBps}`,
-        });
-        this.transceiver.wakeAll();
-      });
+      port.onChange(() => this.linkChanged(`${port.name} ${port.connected ? "up" : "down"} ${port.speedBps}`));
     }
+  }
+
+  /**
+   * What step 601 reports changed without a port event (a fabric login completed, a function
+   * was enabled): ground truth for the checkers, and stalled transmitters look again. The link
+   * operation unit sees the change on its next poll, as it sees a cable.
+   */
+  protected linkChanged(change: string): void {
+    this.ctx.hooks.physicalLinkChanged.call({ device: this.id, change });
+    this.transceiver.wakeAll();
   }
 
   port(name: string): PhysicalPort {
@@ -137,6 +142,24 @@ export abstract class SriovDevice {
   serializationNs(vf: VirtualFunction, wireBytes: number): number {
     const bps = Math.max(1, this.allocationBps(vf));
     return Math.max(1, Math.ceil((wireBytes * 8 * 1e9) / bps));
+  }
+
+  /**
+   * Put one TX entry of `wireBytes` on the wire and call `done` once its last byte left. By
+   * default every VF has its own lane at its allocation (`serializationNs`); a device whose VFs
+   * contend for one port (a CNA's ETS) queues the entry in its own port scheduler instead.
+   */
+  occupyWire(vf: VirtualFunction, wireBytes: number, done: () => void): void {
+    this.ctx.scheduler.after(this.serializationNs(vf, wireBytes), done);
+  }
+
+  /**
+   * The most bytes one TX entry of the VF can put on the wire. It bounds how long the critical
+   * guest's I/O may stand still for its own transmissions (invariant critical-continuity); a
+   * device whose entries carry data from elsewhere (a SCSI write's data buffer) says how much.
+   */
+  maxWireBytes(_vf: VirtualFunction): number {
+    return this.bufferBytes + 64;
   }
 
   /** The device-specific half of step 805: the entry's data has left on the wire. */

@@ -104,9 +104,8 @@ export class Transceiver {
         continue;
       }
       const wireBytes = this.device.wireBytes(vf, payload);
-      const delayNs = this.device.serializationNs(vf, wireBytes);
       engine.busy = true;
-      this.ctx.scheduler.after(delayNs, () => {
+      this.device.occupyWire(vf, wireBytes, () => {
         engine.busy = false;
         if (vf.attached !== attached) return; // reset while on the wire: nothing more touches the ring
         try {

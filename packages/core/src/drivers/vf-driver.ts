@@ -2,6 +2,7 @@ import type { Timing } from "../config/timing.js";
 import type { VirtualFunction } from "../device/functions.js";
 import type { SystemHooks } from "../hooks.js";
 import type { Region } from "../memory/allocator.js";
+import { DmaBuffer } from "../memory/dma-buffer.js";
 import type { Iommu } from "../memory/iommu.js";
 import type { EmergencyLinkView } from "../memory/layouts/emergency-link.js";
 import { EntryStatus, QueuePairView } from "../memory/layouts/ring.js";
@@ -59,6 +60,8 @@ export class VfDriver implements LinkClient {
   private readonly txBuffers: Region;
   private readonly rxBuffers: Region;
   private readonly regions: Region[];
+  /** Data buffers of `allocateDma`: mapped for the VF whenever the queues are. */
+  private readonly dmaRegions: Region[] = [];
   private rxPoller: PeriodicTask | undefined;
   private pendingRequest: Cancellable | undefined;
   private attachedNow = false;
@@ -86,7 +89,18 @@ export class VfDriver implements LinkClient {
   }
 
   get ownedRegions(): readonly Region[] {
-    return this.regions;
+    return [...this.regions, ...this.dmaRegions];
+  }
+
+  /**
+   * Guest memory the device may DMA into or out of besides the rings (a command's data buffer).
+   * It lives until the guest's next reset, like the rings, and is mapped for this VF only.
+   */
+  allocateDma(size: number, label: string): DmaBuffer {
+    const region = this.guest.allocate(size, `${this.vf.id} ${label}`);
+    this.dmaRegions.push(region);
+    if (this.attachedNow) this.ctx.iommu.map(this.vf.id, region);
+    return new DmaBuffer(this.ctx.memory, region);
   }
 
   /** Program the queues into the VF, post RX buffers, start polling, ask for the link state. */
@@ -99,7 +113,9 @@ export class VfDriver implements LinkClient {
         status: EntryStatus.PENDING,
       });
     }
-    for (const region of [this.regions[0], this.txBuffers, this.rxBuffers]) ctx.iommu.map(vf.id, region);
+    for (const region of [this.regions[0], this.txBuffers, this.rxBuffers, ...this.dmaRegions]) {
+      ctx.iommu.map(vf.id, region);
+    }
     queue.rx.enabled = true;
     queue.tx.enabled = true;
     vf.pf.device.transceiver.attach(vf, {

@@ -6,7 +6,7 @@ export const CRITICAL_CONTINUITY = "critical-continuity";
 
 /**
  * The critical guest loses nothing it submitted, and its I/O never stands still longer than its
- * own polling: the RX poll period, or the TX poll plus the time to put its largest buffer on the
+ * own polling: the RX poll period, or the TX poll plus the time to put its largest TX entry on the
  * wire at its allocation, whichever is longer.
  */
 export function criticalGapBoundNs(system: System): number {
@@ -14,7 +14,7 @@ export function criticalGapBoundNs(system: System): number {
   let tx = 0;
   for (const driver of system.topology.critical.drivers) {
     const device = driver.vf.pf.device;
-    tx = Math.max(tx, timing.txPollNs + device.serializationNs(driver.vf, device.bufferBytes + 64));
+    tx = Math.max(tx, timing.txPollNs + device.serializationNs(driver.vf, device.maxWireBytes(driver.vf)));
   }
   return Math.max(timing.vfRxPollNs, tx);
 }
