@@ -1,0 +1,62 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "@understudy/core";
+import { describe, expect, test } from "vitest";
+import { runScenario } from "./commands/run.js";
+import { DEFAULT_SCENARIO } from "./default-scenario.js";
+import { resolveScenario } from "./scenario.js";
+
+const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const understudy = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+
+describe("scenario resolution", () => {
+  test("no file and no flags gives the built-in default scenario", () => {
+    expect(resolveScenario(undefined, {})).toEqual(DEFAULT_SCENARIO);
+  });
+
+  test("flags replace the strategy, seed, duration and crash time", () => {
+    const scenario = resolveScenario(undefined, {
+      strategy: "continuous-sync",
+      seed: "9",
+      duration: "3s",
+      crashAt: "1s",
+    });
+    expect(scenario).toMatchObject({ strategy: "continuous-sync", seed: 9, durationNs: "3s" });
+    expect(scenario.faults).toEqual([{ at: "1s", kind: "hypervisor-crash" }]);
+    expect(resolveScenario(undefined, { crashAt: "none" }).faults).toEqual([]);
+  });
+
+  test("a bad flag is refused with its name, the value and what is allowed", () => {
+    expect(() => resolveScenario(undefined, { seed: "-3" })).toThrow(/--seed: got "-3"; expected an integer/);
+    expect(() => resolveScenario(undefined, { crashAt: "soon" })).toThrow(
+      /--crash-at: got "soon"; expected a duration/,
+    );
+    expect(() => resolveScenario("/no/such/file.yaml", {})).toThrow(ConfigError);
+  });
+});
+
+describe("understudy run", () => {
+  test("without a crash there is no failover and every invariant holds", () => {
+    const report = runScenario({ crashAt: "none", duration: "500ms" });
+    expect(report.failovers).toEqual([]);
+    expect(report.violations).toEqual([]);
+    expect(report.guests.every((g) => g.lost === 0)).toBe(true);
+  });
+});
+
+describe("the built command (npm test builds it first)", () => {
+  test("--json prints the report as JSON", () => {
+    const result = understudy("run", "--duration", "1s", "--crash-at", "500ms", "--json");
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.failovers).toHaveLength(1);
+    expect(report.guests.map((g: { name: string }) => g.name)).toEqual(["g1", "g2", "g3"]);
+  });
+
+  test("a bad option exits with status 2 and a one-line message naming the field, not a stack trace", () => {
+    const result = understudy("run", "--strategy", "fast");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('strategy: got "fast"; expected one of "rebuild-on-failover", "continuous-sync"');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
