@@ -15,6 +15,7 @@ export { DEFAULT_TIMING, type Timing, timingSchema } from "./config/timing.js";
 export { bandwidth, byteSize, duration, positiveDuration } from "./config/units.js";
 export { formatIssues, IssueCollector, parseConfig, toConfigIssues } from "./config/validate.js";
 export { type CreateSystemOptions, createSystem } from "./create-system.js";
+export { deviceNumber } from "./device/device-number.js";
 export {
   type AttachedQueue,
   type PfOwnership,

@@ -1,4 +1,4 @@
-import { bandwidth, type DeviceKind, positiveDuration, type UnderstudyPlugin, z } from "@understudy/core";
+import { bandwidth, type DeviceKind, deviceNumber, positiveDuration, type UnderstudyPlugin, z } from "@understudy/core";
 import { EchoWorkload, type EchoWorkloadOptions } from "./echo-workload.js";
 import { EthernetNic } from "./ethernet-nic.js";
 import { Lan } from "./lan.js";
@@ -34,13 +34,6 @@ export const echoWorkloadSchema = z.strictObject({
   frameBytes: z.int().min(60).max(2048).default(1500),
 });
 
-/** A stable byte pair from the device id, so MACs differ between NICs and never depend on build order. */
-function deviceIndexOf(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (h >>> 0) & 0xffff;
-}
-
 /** The NIC device kind ("nic"), with the echo workload. */
 export const nicDeviceKind: DeviceKind<NicOptions, EchoWorkloadOptions> = {
   kind: "nic",
@@ -51,7 +44,7 @@ export const nicDeviceKind: DeviceKind<NicOptions, EchoWorkloadOptions> = {
     return new EthernetNic(
       ctx,
       id,
-      { vfs: options.vfs, linkSpeedBps: options.linkSpeedBps, deviceIndex: deviceIndexOf(id) },
+      { vfs: options.vfs, linkSpeedBps: options.linkSpeedBps, deviceIndex: deviceNumber(id) },
       lan,
     );
   },
