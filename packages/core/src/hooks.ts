@@ -8,6 +8,10 @@ export interface HypervisorFaultEvent {
   readonly fault: string;
   readonly detail?: string;
 }
+export interface SignOfLifeEvent {
+  /** The monitor whose signal arrived ("heartbeat", ...). */
+  readonly monitor: string;
+}
 export interface DetectionEvent {
   readonly detector: string;
   readonly reason: string;
@@ -109,6 +113,12 @@ export function createSystemHooks() {
     finished: new SyncHook<[]>([]),
     /** Ground truth: a fault took the hypervisor down (or made it silent). Not visible to the guests. */
     hypervisorFailed: new SyncHook<[HypervisorFaultEvent]>(["event"]),
+    /**
+     * Ground truth: a sign of life of the hypervisor reached the critical guest (a heartbeat
+     * arrived). Monitors whose signal crosses a lossy path report it, so that no-false-failover can
+     * tell a detector's mistake (unheard beyond its tolerance) from a bug.
+     */
+    hypervisorHeard: new SyncHook<[SignOfLifeEvent]>(["event"]),
     /** Fig 17 step 1602: the monitoring unit's detector declared the hypervisor failed. */
     failureDetected: new SyncHook<[DetectionEvent]>(["event"]),
     /** A plugin may veto a failover (return false), e.g. a test double; undefined lets it go on. */
