@@ -32,6 +32,8 @@ export class EchoWorkload implements Workload {
   private stopped = false;
   private carrierSeen = false;
   private readonly macBytes: Uint8Array;
+  /** One frame buffer, rebuilt for each send: the VF driver copies it into the guest's TX buffer. */
+  private readonly scratch: Uint8Array;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -40,6 +42,7 @@ export class EchoWorkload implements Workload {
     readonly options: EchoWorkloadOptions,
   ) {
     this.macBytes = macFromString(mac);
+    this.scratch = new Uint8Array(Math.max(options.frameBytes, 60));
   }
 
   start(driver: VfDriver): void {
@@ -61,7 +64,13 @@ export class EchoWorkload implements Workload {
     if (!this.carrierSeen && !driver.virtualLink.up) return;
     this.carrierSeen = true;
     const sequence = this.nextSequence;
-    const frame = buildFrame(PEER_MAC_BYTES, this.macBytes, this.options.frameBytes, { sequence, origin: 1 });
+    const frame = buildFrame(
+      PEER_MAC_BYTES,
+      this.macBytes,
+      this.options.frameBytes,
+      { sequence, origin: 1 },
+      this.scratch,
+    );
     const result = driver.send(frame);
     if (result.ok) {
       this.nextSequence++;

@@ -64,11 +64,18 @@ export interface WorkloadFrame {
   readonly origin: number;
 }
 
-export function buildFrame(dst: Uint8Array, src: Uint8Array, totalBytes: number, body: WorkloadFrame): Uint8Array {
-  const frame = new Uint8Array(Math.max(totalBytes, MIN_FRAME_BYTES));
+/** A workload frame; written into `into` when given (it must hold the frame), else a new buffer. */
+export function buildFrame(
+  dst: Uint8Array,
+  src: Uint8Array,
+  totalBytes: number,
+  body: WorkloadFrame,
+  into?: Uint8Array,
+): Uint8Array {
+  const frame = into ?? new Uint8Array(Math.max(totalBytes, MIN_FRAME_BYTES));
   frame.set(dst, 0);
   frame.set(src, 6);
-  const view = new DataView(frame.buffer);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   view.setUint16(12, ETHERTYPE_UNDERSTUDY);
   view.setUint32(HEADER, MAGIC);
   view.setUint32(HEADER + 4, body.sequence);

@@ -17,6 +17,8 @@ export interface PfOwnership {
 /** PF 141. */
 export class PhysicalFunction {
   readonly vfs: VirtualFunction[] = [];
+  /** `<device>/<pf name>`, e.g. "nic0/pf0" */
+  readonly id: string;
   private ownership: PfOwnership = { owner: "none", epoch: 0 };
 
   constructor(
@@ -27,10 +29,8 @@ export class PhysicalFunction {
     readonly port: PhysicalPort,
     readonly interrupts: InterruptController,
     readonly linkOperationUnit: LinkOperationUnit,
-  ) {}
-
-  get id(): string {
-    return `${this.device.id}/${this.name}`;
+  ) {
+    this.id = `${device.id}/${name}`;
   }
 
   get owner(): PfOwnership {
@@ -94,14 +94,14 @@ export class VirtualFunction {
   };
   /** Device-specific identity (MAC, WWPN, ...), set by the plugin. */
   identity: Record<string, string> = {};
+  /** `<pf id>/vf<index>`, e.g. "nic0/pf0/vf2" */
+  readonly id: string;
 
   constructor(
     readonly pf: PhysicalFunction,
     /** 1-based, as VF1..VFn of Fig 3 */
     readonly index: number,
-  ) {}
-
-  get id(): string {
-    return `${this.pf.id}/vf${this.index}`;
+  ) {
+    this.id = `${pf.id}/vf${index}`;
   }
 }

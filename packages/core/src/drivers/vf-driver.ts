@@ -53,7 +53,10 @@ export class VfDriver implements LinkClient {
   readonly queue: QueuePairView;
   readonly virtualLink: VirtualLinkStateView;
   readonly gap = new IoGapMeter();
-  /** Called with each received buffer (step 1503). */
+  /**
+   * Called with each received buffer (step 1503). The bytes are a view of the guest's RX buffer,
+   * valid only during the call (the buffer is re-posted right after, step 1504): copy to keep.
+   */
   onReceive: ((data: Uint8Array) => void) | undefined = undefined;
   /** Called when the virtual link state changes. */
   onLinkChange: ((values: VirtualLinkValues) => void) | undefined = undefined;
@@ -193,7 +196,7 @@ export class VfDriver implements LinkClient {
         const size = rx.entrySize(slot);
         const buffer = this.rxBuffers.base + slot * options.bufferBytes;
         if (status === EntryStatus.OK) {
-          const data = ctx.memory.read(buffer, size); // 1503
+          const data = ctx.memory.view(buffer, size); // 1503
           this.onReceive?.(data);
         }
         rx.setEntry(slot, { address: buffer, size: options.bufferBytes, status: EntryStatus.PENDING }); // 1504

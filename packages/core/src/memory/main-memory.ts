@@ -6,7 +6,7 @@ import { MemoryError } from "../errors.js";
  */
 export class MainMemory {
   readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  private readonly data: DataView;
 
   constructor(
     readonly sizeBytes: number,
@@ -17,7 +17,7 @@ export class MainMemory {
       throw new MemoryError("MEMORY_BUFFER_TOO_SMALL", `buffer holds ${buffer.byteLength} bytes, need ${sizeBytes}`);
     }
     this.bytes = new Uint8Array(buffer, 0, sizeBytes);
-    this.view = new DataView(buffer, 0, sizeBytes);
+    this.data = new DataView(buffer, 0, sizeBytes);
   }
 
   get shared(): boolean {
@@ -34,35 +34,41 @@ export class MainMemory {
   }
 
   u8(address: number): number {
-    return this.view.getUint8(address);
+    return this.data.getUint8(address);
   }
   setU8(address: number, value: number): void {
-    this.view.setUint8(address, value);
+    this.data.setUint8(address, value);
   }
   u16(address: number): number {
-    return this.view.getUint16(address, true);
+    return this.data.getUint16(address, true);
   }
   setU16(address: number, value: number): void {
-    this.view.setUint16(address, value, true);
+    this.data.setUint16(address, value, true);
   }
   u32(address: number): number {
-    return this.view.getUint32(address, true);
+    return this.data.getUint32(address, true);
   }
   setU32(address: number, value: number): void {
-    this.view.setUint32(address, value >>> 0, true);
+    this.data.setUint32(address, value >>> 0, true);
   }
   /** Integers up to 2^53 (bandwidths in bps) are stored as float64, exact in that range. */
   f64(address: number): number {
-    return this.view.getFloat64(address, true);
+    return this.data.getFloat64(address, true);
   }
   setF64(address: number, value: number): void {
-    this.view.setFloat64(address, value, true);
+    this.data.setFloat64(address, value, true);
   }
 
   /** A copy of `length` bytes. */
   read(address: number, length: number): Uint8Array {
     this.checkRange(address, length);
     return this.bytes.slice(address, address + length);
+  }
+
+  /** A view (no copy) of `length` bytes: valid until someone writes there. */
+  view(address: number, length: number): Uint8Array {
+    this.checkRange(address, length);
+    return this.bytes.subarray(address, address + length);
   }
 
   write(address: number, data: Uint8Array): void {

@@ -1,6 +1,20 @@
 import { createHash, type Hash } from "node:crypto";
 import type { Nanos } from "../sim/time.js";
 
+/**
+ * Hook payloads are flat objects of ids and numbers; writing their values in key order is as
+ * stable as JSON and a few times cheaper, which matters at millions of events per run.
+ */
+function flatten(data: unknown): string {
+  if (data === null || typeof data !== "object") return String(data);
+  let out = "";
+  for (const key in data) {
+    const value = (data as Record<string, unknown>)[key];
+    out += typeof value === "object" && value !== null ? `${JSON.stringify(value)},` : `${value},`;
+  }
+  return out;
+}
+
 export interface TraceEvent {
   readonly atNs: Nanos;
   readonly kind: string;
@@ -28,7 +42,7 @@ export class TraceRecorder {
   ) {}
 
   record(atNs: Nanos, kind: string, data: unknown): void {
-    this.pending += `${atNs} ${kind} ${JSON.stringify(data)}\n`;
+    this.pending += `${atNs} ${kind} ${flatten(data)}\n`;
     if (this.pending.length > 65536) this.flush();
     this.count++;
     this.digestCache = undefined;
