@@ -158,6 +158,16 @@ describe("determinism", () => {
     return system.trace.digest();
   };
 
+  test("main memory over a SharedArrayBuffer runs the same trace as over an ArrayBuffer", () => {
+    const run = (sharedMemory: boolean) => {
+      const system = nicSystem({ sharedMemory, durationNs: "2s", faults: [{ at: "1s", kind: "hypervisor-crash" }] });
+      system.run();
+      expect(system.memory.shared).toBe(sharedMemory);
+      return system.trace.digest();
+    };
+    expect(run(true)).toBe(run(false));
+  });
+
   test("the same seed gives the same trace hash; another seed another", () => {
     const a = traceOf(11);
     expect(traceOf(11)).toBe(a);
