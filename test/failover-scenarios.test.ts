@@ -134,6 +134,27 @@ describe.each(STRATEGIES)("a hypervisor crash under %s", (strategy) => {
   });
 });
 
+describe("repeated failures", () => {
+  test("after failback the monitor watches the new hypervisor, and a second crash fails over again", () => {
+    const system = nicSystem({
+      durationNs: "11s",
+      faults: [
+        { at: "1s", kind: "hypervisor-crash" },
+        { at: "7s", kind: "hypervisor-crash", scribble: true },
+      ],
+    });
+    system.run();
+    const report = buildRunReport(system);
+    expect(report.failovers.map((f) => [f.failureAtNs, f.detectedAtNs, f.failedBackAtNs])).toEqual([
+      [1 * SEC, 1400 * MS, 3400 * MS + 52_000],
+      [7 * SEC, 7400 * MS, 9400 * MS + 52_000],
+    ]);
+    expect(report.guests.find((g) => g.name === "g1")).toMatchObject({ lost: 0, inFlight: 0, refused: {} });
+    expect(report.guests.find((g) => g.name === "g2")?.boots).toBe(3);
+    expect(violationsOf(system)).toEqual([]);
+  });
+});
+
 describe("normal operation", () => {
   test("a bandwidth change reaches every VF driver through the PF driver", () => {
     const system = nicSystem({ faults: [{ at: "1s", kind: "link-speed", device: "nic0", speedBps: "4Gbps" }] });
