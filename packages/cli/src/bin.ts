@@ -22,6 +22,7 @@ program
   .option("--crash-at <time>", 'time of the hypervisor crash, e.g. "2s", or "none"')
   .option("--duration <time>", 'simulated duration of the workloads, e.g. "10s"')
   .option("--json", "print the report as JSON")
+  .option("--trace <file>", "write every trace event (hook call) as JSON lines to <file>")
   .action((file: string | undefined, opts: Record<string, string | boolean | undefined>) => {
     const report = runScenario({
       file,
@@ -30,6 +31,7 @@ program
       seed: opts.seed as string | undefined,
       crashAt: opts.crashAt as string | undefined,
       duration: opts.duration as string | undefined,
+      traceFile: opts.trace as string | undefined,
     });
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
     if (report.violations.length > 0) process.exitCode = 1;
