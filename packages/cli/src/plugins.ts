@@ -1,5 +1,6 @@
 import type { UnderstudyPlugin } from "@understudy/core";
 import { monitorBmc } from "@understudy/monitor-bmc";
+import { monitorHeartbeat } from "@understudy/monitor-heartbeat";
 import { nicSriov } from "@understudy/nic-sriov";
 
 /**
@@ -7,5 +8,5 @@ import { nicSriov } from "@understudy/nic-sriov";
  * monitors and faults by name. (Plugin packages add themselves here.)
  */
 export function allPlugins(): UnderstudyPlugin[] {
-  return [nicSriov(), monitorBmc()];
+  return [nicSriov(), monitorBmc(), monitorHeartbeat()];
 }
