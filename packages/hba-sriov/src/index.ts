@@ -1,1 +1,43 @@
-export {};
+export { BlockWorkload, type BlockWorkloadOptions } from "./block-workload.js";
+export {
+  COMMAND_BYTES,
+  COMPLETION_BYTES,
+  type CommandDescriptor,
+  type CompletionRecord,
+  DataDirection,
+  decodeCommand,
+  decodeCompletion,
+  encodeCommand,
+  encodeCompletion,
+  HostStatus,
+} from "./command-descriptor.js";
+export { FabricLogin, FcNPort, type FcPortState, FcVport, type FcVportState } from "./fabric-login.js";
+export { DATA_FRAME_PAYLOAD, FC_FRAMING, FCOE_FRAMING, type FcFraming, FcpEngine } from "./fcp-engine.js";
+export { FibreChannelHba, type FibreChannelHbaOptions } from "./fibre-channel-hba.js";
+export { hbaDeviceKind, hbaSriov } from "./hba-device-kind.js";
+export { LogicalUnit } from "./logical-unit.js";
+export {
+  blockWorkloadSchema,
+  checkSanConfig,
+  createSan,
+  FC_LINK_SPEEDS_BPS,
+  type HbaOptions,
+  hbaOptionsSchema,
+  lunSchema,
+  type SanConfig,
+  sanOptionsSchema,
+  targetOptionsSchema,
+} from "./options.js";
+export { fillBlock, generationOf } from "./pattern.js";
+export { type LoginKind, type NPort, San, type SanOptions } from "./san.js";
+export * from "./scsi.js";
+export { type ScsiCommand, ScsiHost, type ScsiResult, type SubmitResult } from "./scsi-host.js";
+export {
+  type InitiatorStats,
+  type LunSpec,
+  type ScsiRequest,
+  type ScsiResponse,
+  StorageTarget,
+  type StorageTargetOptions,
+} from "./storage-target.js";
+export { type WwnRole, wwn } from "./wwn.js";

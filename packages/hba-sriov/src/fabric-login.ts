@@ -1,0 +1,109 @@
+import type { PhysicalFunction, PhysicalPort, VirtualFunction } from "@understudy/core";
+import type { NPort, San } from "./san.js";
+import { wwn } from "./wwn.js";
+
+/** A PF's N_Port, as the Linux FC transport's `port_state` names it. */
+export type FcPortState = "linkdown" | "initializing" | "online";
+/** A VF's virtual N_Port (NPIV), as the Linux FC transport's `vport_state` names it. */
+export type FcVportState = "linkdown" | "initializing" | "active";
+
+export class FcNPort implements NPort {
+  state: FcPortState = "linkdown";
+  constructor(
+    readonly wwpn: string,
+    readonly wwnn: string,
+  ) {}
+  get loggedIn(): boolean {
+    return this.state === "online";
+  }
+}
+
+export class FcVport implements NPort {
+  state: FcVportState = "linkdown";
+  constructor(
+    readonly vf: VirtualFunction,
+    readonly wwpn: string,
+    readonly wwnn: string,
+  ) {}
+  get loggedIn(): boolean {
+    return this.state === "active";
+  }
+}
+
+/**
+ * Fabric login of one Fibre Channel PF and its VFs: when the link comes up the PF's N_Port sends
+ * FLOGI; once the fabric accepts it, every VF's virtual N_Port sends FDISC (NPIV). A VF may do
+ * I/O only once its FDISC is accepted. The link going down logs everything out; it comes back
+ * through the same sequence. `changed` is told of every login, as the state step 601 reports.
+ */
+export class FabricLogin {
+  readonly nport: FcNPort;
+  private readonly vports = new Map<VirtualFunction, FcVport>();
+  /** Bumped at every link down, so that a login answered after it is ignored. */
+  private epoch = 0;
+
+  constructor(
+    private readonly san: San,
+    private readonly port: PhysicalPort,
+    readonly pf: PhysicalFunction,
+    deviceNumber: number,
+    private readonly changed: (change: string) => void,
+  ) {
+    this.nport = new FcNPort(wwn("port", deviceNumber, pf.index, 0), wwn("node", deviceNumber, pf.index, 0));
+    for (const vf of pf.vfs) {
+      const vport = new FcVport(
+        vf,
+        wwn("port", deviceNumber, pf.index, vf.index),
+        wwn("node", deviceNumber, pf.index, vf.index),
+      );
+      vf.identity = { ...vf.identity, wwpn: vport.wwpn, wwnn: vport.wwnn };
+      this.vports.set(vf, vport);
+    }
+    port.onChange(() => this.portChanged());
+    if (port.connected) this.flogi();
+  }
+
+  vport(vf: VirtualFunction): FcVport {
+    const vport = this.vports.get(vf);
+    if (vport === undefined) throw new RangeError(`${vf.id} is not a VF of ${this.pf.id}`);
+    return vport;
+  }
+
+  /** Whether the VF's virtual N_Port is logged in to the fabric (the VF may do I/O). */
+  loggedIn(vf: VirtualFunction): boolean {
+    return this.vports.get(vf)?.loggedIn ?? false;
+  }
+
+  private flogi(): void {
+    const epoch = this.epoch;
+    this.nport.state = "initializing";
+    this.san.login("FLOGI", this.nport, () => {
+      if (epoch !== this.epoch) return;
+      this.nport.state = "online";
+      this.san.portLoggedIn(this.nport);
+      this.changed(`${this.pf.id} FLOGI accepted`);
+      for (const vport of this.vports.values()) this.fdisc(vport, epoch);
+    });
+  }
+
+  private fdisc(vport: FcVport, epoch: number): void {
+    vport.state = "initializing";
+    this.san.login("FDISC", vport, () => {
+      if (epoch !== this.epoch) return;
+      vport.state = "active";
+      this.san.portLoggedIn(vport);
+      this.changed(`${vport.vf.id} FDISC accepted`);
+    });
+  }
+
+  private portChanged(): void {
+    if (!this.port.connected) {
+      if (this.nport.state === "linkdown") return;
+      this.epoch++;
+      this.nport.state = "linkdown";
+      for (const vport of this.vports.values()) vport.state = "linkdown";
+    } else if (this.nport.state === "linkdown") {
+      this.flogi();
+    }
+  }
+}

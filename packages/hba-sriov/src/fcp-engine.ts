@@ -1,0 +1,162 @@
+import {
+  type AttachedQueue,
+  type DeviceContext,
+  DmaFault,
+  type SriovDevice,
+  type VirtualFunction,
+} from "@understudy/core";
+import {
+  type CommandDescriptor,
+  DataDirection,
+  decodeCommand,
+  encodeCompletion,
+  HostStatus,
+  tagOf,
+} from "./command-descriptor.js";
+import type { FabricLogin } from "./fabric-login.js";
+import type { San } from "./san.js";
+import { ScsiStatus } from "./scsi.js";
+import type { ScsiResponse } from "./storage-target.js";
+
+/** How FC frames look on the wire: native Fibre Channel, or encapsulated in Ethernet (FCoE). */
+export interface FcFraming {
+  /** Bytes on the wire around each frame's payload. */
+  readonly frameOverheadBytes: number;
+}
+
+/** SOF (4) + frame header (24) + CRC (4) + EOF (4) + the six idle words between frames (24). */
+export const FC_FRAMING: FcFraming = { frameOverheadBytes: 60 };
+/**
+ * Preamble (8) + Ethernet header (14) + 802.1Q tag (4) + FCoE header with SOF (14) + FC header
+ * (24) + CRC (4) + EOF and padding (4) + FCS (4) + inter-frame gap (12).
+ */
+export const FCOE_FRAMING: FcFraming = { frameOverheadBytes: 88 };
+
+/** Payload of an FCP_CMND with a 16-byte CDB; of an FCP_RSP with sense data. */
+const FCP_CMND_BYTES = 32;
+const FCP_RSP_BYTES = 24 + 18;
+/** Data frames carry at most this much (the usual 2 KiB of a 2112-byte maximum). */
+export const DATA_FRAME_PAYLOAD = 2048;
+
+/**
+ * The device half of a Fibre Channel function's I/O: a command descriptor taken from a VF's TX
+ * ring becomes an FCP exchange on the SAN, from the VF's own N_Port. The data-out buffer is read
+ * from guest memory by DMA (through the IOMMU) as the command goes out; the data-in is written
+ * by DMA once it has crossed the link; then a completion record with the SCSI status and sense
+ * data goes into the VF's RX ring (Fig 10). Used by the HBA and by a CNA's FCoE PF.
+ */
+export class FcpEngine {
+  /** Responses for a VF reset since the command left: the exchange died with the function. */
+  staleCompletions = 0;
+  private inboundFreeAtNs = 0;
+
+  constructor(
+    private readonly ctx: DeviceContext,
+    private readonly device: SriovDevice,
+    private readonly san: San,
+    private readonly login: FabricLogin,
+    private readonly framing: FcFraming,
+    /** The largest data buffer one command may move. */
+    readonly maxTransferBytes: number,
+  ) {}
+
+  /** Bytes a command entry puts on the wire: the FCP_CMND frame and, for a write, the data frames. */
+  wireBytes(payload: Uint8Array): number {
+    const command = decodeCommand(payload);
+    const dataOut = command?.direction === DataDirection.TO_DEVICE ? command.dataLength : 0;
+    return this.frameBytes(FCP_CMND_BYTES) + this.dataBytes(Math.min(dataOut, this.maxTransferBytes));
+  }
+
+  /** The largest entry: a write of the maximum transfer. */
+  get maxWireBytes(): number {
+    return this.frameBytes(FCP_CMND_BYTES) + this.dataBytes(this.maxTransferBytes);
+  }
+
+  /** The command left on the wire (step 805 for a storage function). */
+  transmit(vf: VirtualFunction, payload: Uint8Array): void {
+    const attached = vf.attached;
+    if (attached === undefined) return;
+    const command = decodeCommand(payload);
+    if (command === undefined || command.dataLength > this.maxTransferBytes) {
+      this.complete(vf, attached, tagOf(payload), { status: ScsiStatus.GOOD }, HostStatus.BAD_DESCRIPTOR, 0);
+      return;
+    }
+    let dataOut: Uint8Array | undefined;
+    if (command.direction === DataDirection.TO_DEVICE && command.dataLength > 0) {
+      try {
+        dataOut = this.ctx.iommu.read(vf.id, command.dataAddress, command.dataLength);
+      } catch (error) {
+        if (!(error instanceof DmaFault)) throw error;
+        this.complete(vf, attached, command.tag, { status: ScsiStatus.GOOD }, HostStatus.DMA_ERROR, command.dataLength);
+        return;
+      }
+    }
+    const vport = this.login.vport(vf);
+    const request = {
+      initiator: vport.wwpn,
+      lun: command.lun,
+      cdb: command.cdb,
+      dataOut,
+      dataInLength: command.direction === DataDirection.FROM_DEVICE ? command.dataLength : 0,
+    };
+    this.san.exchange(vport, request, (response) => this.respond(vf, attached, command, response));
+  }
+
+  private respond(
+    vf: VirtualFunction,
+    attached: AttachedQueue,
+    command: CommandDescriptor,
+    response: ScsiResponse,
+  ): void {
+    const good = response.status === ScsiStatus.GOOD;
+    let residual = good ? 0 : command.dataLength;
+    if (command.direction === DataDirection.FROM_DEVICE) {
+      const moved = Math.min(response.dataIn?.length ?? 0, command.dataLength);
+      residual = command.dataLength - moved;
+    }
+    this.complete(vf, attached, command.tag, response, HostStatus.OK, residual, command);
+  }
+
+  /** The response crosses the link into the device, then data-in and the completion go to the guest. */
+  private complete(
+    vf: VirtualFunction,
+    attached: AttachedQueue,
+    tag: number,
+    response: ScsiResponse,
+    hostStatus: number,
+    residual: number,
+    command?: CommandDescriptor,
+  ): void {
+    const dataIn = command?.direction === DataDirection.FROM_DEVICE ? response.dataIn : undefined;
+    const inboundBytes = this.frameBytes(FCP_RSP_BYTES) + this.dataBytes(dataIn?.length ?? 0);
+    const startNs = Math.max(this.ctx.scheduler.now, this.inboundFreeAtNs);
+    this.inboundFreeAtNs = startNs + Math.ceil((inboundBytes * 8 * 1e9) / vf.pf.port.speedBps);
+    this.ctx.scheduler.at(this.inboundFreeAtNs, () => {
+      if (vf.attached !== attached) {
+        this.staleCompletions++;
+        return;
+      }
+      let status = hostStatus;
+      if (command !== undefined && dataIn !== undefined && dataIn.length > 0) {
+        try {
+          this.ctx.iommu.write(vf.id, command.dataAddress, dataIn.subarray(0, command.dataLength));
+        } catch (error) {
+          if (!(error instanceof DmaFault)) throw error;
+          status = HostStatus.DMA_ERROR;
+        }
+      }
+      this.device.receive(
+        vf,
+        encodeCompletion({ tag, scsiStatus: response.status, hostStatus: status, residual, sense: response.sense }),
+      );
+    });
+  }
+
+  private frameBytes(payloadBytes: number): number {
+    return payloadBytes + this.framing.frameOverheadBytes;
+  }
+
+  private dataBytes(bytes: number): number {
+    return bytes + Math.ceil(bytes / DATA_FRAME_PAYLOAD) * this.framing.frameOverheadBytes;
+  }
+}

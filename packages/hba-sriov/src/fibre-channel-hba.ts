@@ -1,0 +1,77 @@
+import {
+  type DeviceContext,
+  type FunctionLinkState,
+  type PhysicalFunction,
+  SriovDevice,
+  type VirtualFunction,
+} from "@understudy/core";
+import { COMMAND_BYTES, COMPLETION_BYTES } from "./command-descriptor.js";
+import { FabricLogin } from "./fabric-login.js";
+import { FC_FRAMING, FcpEngine } from "./fcp-engine.js";
+import type { San } from "./san.js";
+
+export interface FibreChannelHbaOptions {
+  readonly vfs: number;
+  /** 8, 16, 32 or 64 Gb/s: MAX 221 of every VF. */
+  readonly linkSpeedBps: number;
+  readonly maxTransferBytes: number;
+  /** Distinguishes the WWNs of several HBAs in one system (`deviceNumber(id)`). */
+  readonly deviceNumber: number;
+}
+
+/**
+ * HBA 251: an SR-IOV Fibre Channel adapter with one port, one PF and `vfs` VFs, each VF a
+ * virtual N_Port with its own WWPN and WWNN (NPIV). A VF's link is up (step 601) once the port
+ * is online and the VF's FDISC has been accepted; its TX entries are SCSI command descriptors,
+ * its RX entries completion records. Drivers, link-state emulation and failover are the core's.
+ */
+export class FibreChannelHba extends SriovDevice {
+  readonly kind = "hba";
+  readonly fabric: FabricLogin;
+  readonly fcp: FcpEngine;
+
+  constructor(
+    ctx: DeviceContext,
+    id: string,
+    options: FibreChannelHbaOptions,
+    readonly san: San,
+  ) {
+    super(ctx, {
+      id,
+      ports: [{ name: "port0", speedBps: options.linkSpeedBps }],
+      pfs: [{ name: "pf0", vfCount: options.vfs }],
+      bufferBytes: Math.max(COMMAND_BYTES, COMPLETION_BYTES),
+    });
+    this.fabric = new FabricLogin(san, this.ports[0], this.pfs[0], options.deviceNumber, (change) =>
+      this.linkChanged(change),
+    );
+    this.fcp = new FcpEngine(ctx, this, san, this.fabric, FC_FRAMING, options.maxTransferBytes);
+  }
+
+  /** Step 601: the PF is up once its FLOGI is accepted, a VF once its FDISC is. */
+  override linkOfPf(pf: PhysicalFunction): FunctionLinkState[] {
+    // the base constructor takes a first sample before the fabric login exists: nothing is logged in
+    const fabric = this.fabric as FabricLogin | undefined;
+    const speed = pf.port.speedBps;
+    return [
+      { up: fabric?.nport.loggedIn ?? false, maxBps: speed, allocBps: speed },
+      ...pf.vfs.map((vf) => ({ up: fabric?.loggedIn(vf) ?? false, maxBps: speed, allocBps: this.allocationBps(vf) })),
+    ];
+  }
+
+  override canTransmit(vf: VirtualFunction): boolean {
+    return this.fabric.loggedIn(vf);
+  }
+
+  override wireBytes(_vf: VirtualFunction, payload: Uint8Array): number {
+    return this.fcp.wireBytes(payload);
+  }
+
+  override maxWireBytes(_vf: VirtualFunction): number {
+    return this.fcp.maxWireBytes;
+  }
+
+  onTransmit(vf: VirtualFunction, payload: Uint8Array): void {
+    this.fcp.transmit(vf, payload);
+  }
+}

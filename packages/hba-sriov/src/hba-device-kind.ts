@@ -1,0 +1,40 @@
+import { type DeviceKind, deviceNumber, type UnderstudyPlugin } from "@understudy/core";
+import { BlockWorkload, type BlockWorkloadOptions } from "./block-workload.js";
+import { FibreChannelHba } from "./fibre-channel-hba.js";
+import { blockWorkloadSchema, createSan, type HbaOptions, hbaOptionsSchema } from "./options.js";
+
+/** The HBA device kind ("hba"), with the block workload. */
+export const hbaDeviceKind: DeviceKind<HbaOptions, BlockWorkloadOptions> = {
+  kind: "hba",
+  schema: hbaOptionsSchema,
+  vfCount: (options) => options.vfs,
+  create(ctx, id, options) {
+    const number = deviceNumber(id);
+    const san = createSan(ctx.scheduler, options, { deviceNumber: number, pfIndex: 0, vfs: options.vfs });
+    return new FibreChannelHba(
+      ctx,
+      id,
+      {
+        vfs: options.vfs,
+        linkSpeedBps: options.linkSpeedBps,
+        maxTransferBytes: options.maxTransferBytes,
+        deviceNumber: number,
+      },
+      san,
+    );
+  },
+  workloadSchema: blockWorkloadSchema,
+  createWorkload({ options, rng, scheduler }) {
+    return new BlockWorkload(scheduler, rng, rng.int(1, 0xffffffff), options);
+  },
+};
+
+/** The SR-IOV Fibre Channel HBA plugin. */
+export function hbaSriov(): UnderstudyPlugin {
+  return {
+    name: "hba-sriov",
+    apply(system) {
+      system.registerDevice(hbaDeviceKind);
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { bandwidth, byteSize, positiveDuration, type Scheduler, z } from "@understudy/core";
+import { San } from "./san.js";
+import { type LunSpec, StorageTarget } from "./storage-target.js";
+import { wwn } from "./wwn.js";
+
+/** The Fibre Channel speeds an HBA port negotiates (8GFC to 64GFC). */
+export const FC_LINK_SPEEDS_BPS: readonly number[] = [8e9, 16e9, 32e9, 64e9];
+
+const blockSize = z.union([z.literal(512), z.literal(4096)]);
+
+export const sanOptionsSchema = z.strictObject({
+  /** One way through the fabric's switches. */
+  fabricLatencyNs: positiveDuration().prefault("2us"),
+  /** The fabric's answer to FLOGI and FDISC. */
+  loginLatencyNs: positiveDuration().prefault("100us"),
+});
+
+export const lunSchema = z.strictObject({
+  id: z.int().min(0).max(255),
+  blockSize: blockSize.default(512),
+  capacityBytes: byteSize(),
+  /** VF indexes (1-based) of the PF whose WWPNs may see this LUN: LUN masking. */
+  vfs: z.array(z.int().min(1)).min(1),
+});
+
+export const targetOptionsSchema = z.strictObject({
+  readLatencyNs: positiveDuration().prefault("100us"),
+  writeLatencyNs: positiveDuration().prefault("50us"),
+  /** TEST UNIT READY, INQUIRY, READ CAPACITY, REPORT LUNS. */
+  controlLatencyNs: positiveDuration().prefault("10us"),
+  /** LUNs and who sees them; default: one LUN per VF (`defaultLun`), LUN n-1 seen by VF n only. */
+  luns: z.array(lunSchema).optional(),
+  defaultLun: z
+    .strictObject({ blockSize: blockSize.default(4096), capacityBytes: byteSize().prefault("1GiB") })
+    .prefault({}),
+});
+
+/** The SAN behind a Fibre Channel PF with `vfs` VFs, and its storage target. */
+export interface SanConfig {
+  readonly san: z.output<typeof sanOptionsSchema>;
+  readonly target: z.output<typeof targetOptionsSchema>;
+}
+
+/** Checks a SAN configuration against the PF's VF count; used by the HBA's and the CNA's schemas. */
+export function checkSanConfig(config: SanConfig, vfs: number, ctx: z.core.$RefinementCtx, path: PropertyKey[]): void {
+  const seen = new Set<number>();
+  config.target.luns?.forEach((lun, i) => {
+    const at = [...path, "target", "luns", i];
+    if (seen.has(lun.id)) ctx.addIssue({ code: "custom", path: [...at, "id"], message: "a LUN id no other LUN has" });
+    seen.add(lun.id);
+    if (lun.capacityBytes % lun.blockSize !== 0 || lun.capacityBytes / lun.blockSize > 2 ** 32) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...at, "capacityBytes"],
+        message: `a multiple of the block size (${lun.blockSize}) of at most 2^32 blocks (READ(10) addressing)`,
+      });
+    }
+    lun.vfs.forEach((vf, j) => {
+      if (vf > vfs) ctx.addIssue({ code: "custom", path: [...at, "vfs", j], message: `a VF index from 1 to ${vfs}` });
+    });
+  });
+  const { defaultLun } = config.target;
+  if (defaultLun.capacityBytes % defaultLun.blockSize !== 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: [...path, "target", "defaultLun", "capacityBytes"],
+      message: `a multiple of the block size (${defaultLun.blockSize})`,
+    });
+  }
+}
+
+export const hbaOptionsSchema = z
+  .strictObject({
+    /** VFs, each a virtual N_Port of its own (NPIV). */
+    vfs: z.int().min(1).max(255).default(4),
+    /** The port's speed: MAX 221 of every VF; the allocations split it evenly by default. */
+    linkSpeedBps: bandwidth()
+      .refine((bps) => FC_LINK_SPEEDS_BPS.includes(bps), { message: "8Gbps, 16Gbps, 32Gbps or 64Gbps" })
+      .prefault("16Gbps"),
+    /** The largest data buffer of one command (Linux's max_sectors_kb). */
+    maxTransferBytes: byteSize().prefault("512KiB"),
+    san: sanOptionsSchema.prefault({}),
+    target: targetOptionsSchema.prefault({}),
+  })
+  .superRefine((options, ctx) => checkSanConfig(options, options.vfs, ctx, []));
+
+export type HbaOptions = z.output<typeof hbaOptionsSchema>;
+
+export const blockWorkloadSchema = z.strictObject({
+  /** Commands per second: writes and their read-backs together. */
+  rateIops: z.number().positive().max(10_000_000).default(2000),
+  /** Commands outstanding at most (capped below the ring size). */
+  queueDepth: z.int().min(1).max(4096).default(8),
+  /** Blocks per READ(10)/WRITE(10); with 4096-byte blocks, at most the HBA's maxTransferBytes. */
+  blocksPerCommand: z.int().min(1).max(256).default(8),
+  /** Blocks of the LUN written and verified, from LBA 0. */
+  regionBlocks: z.int().min(1).default(4096),
+  /** LUN to use; default: the first that REPORT LUNS returns (the VF's own). */
+  lun: z.int().min(0).max(255).optional(),
+});
+
+/**
+ * Build the SAN 202 and storage target 203 for a Fibre Channel PF: its LUNs, masked to the
+ * WWPNs its VFs will have (they derive from the device number, the PF and the VF index).
+ */
+export function createSan(
+  scheduler: Scheduler,
+  config: SanConfig,
+  device: { readonly deviceNumber: number; readonly pfIndex: number; readonly vfs: number },
+): San {
+  const vfWwpn = (vf: number) => wwn("port", device.deviceNumber, device.pfIndex, vf);
+  const { defaultLun } = config.target;
+  const luns: LunSpec[] =
+    config.target.luns?.map((lun) => ({
+      id: lun.id,
+      blockSize: lun.blockSize,
+      blocks: lun.capacityBytes / lun.blockSize,
+      initiators: lun.vfs.map(vfWwpn),
+    })) ??
+    Array.from({ length: device.vfs }, (_, i) => ({
+      id: i,
+      blockSize: defaultLun.blockSize,
+      blocks: defaultLun.capacityBytes / defaultLun.blockSize,
+      initiators: [vfWwpn(i + 1)],
+    }));
+  const target = new StorageTarget(
+    {
+      wwpn: wwn("port", device.deviceNumber, 0xf, 0xfff),
+      readLatencyNs: config.target.readLatencyNs,
+      writeLatencyNs: config.target.writeLatencyNs,
+      controlLatencyNs: config.target.controlLatencyNs,
+    },
+    luns,
+  );
+  return new San(scheduler, config.san, target);
+}

@@ -1,0 +1,59 @@
+/**
+ * The data a block workload writes. Every block says which block and which write it is (a
+ * 16-byte header), and the rest of it repeats a word derived from those, so a block that reads
+ * back stale, misplaced or torn is caught. Generation 0 is the never-written block: all zeros.
+ * The body is filled and checked a 32-bit word at a time (native byte order: the pattern is
+ * checked by the process that wrote it), which keeps integrity checking off the profile.
+ */
+const MAGIC = 0x55424c4b; // "UBLK"
+const HEADER_WORDS = 4;
+
+function bodyWord(seed: number, lba: number, generation: number): number {
+  const h = (seed ^ Math.imul(lba, 0x9e3779b1) ^ Math.imul(generation, 0x85ebca6b)) >>> 0;
+  return (Math.imul(h ^ (h >>> 15), 0x27d4eb2d) ^ 0x5bd1e995) >>> 0;
+}
+
+function words(data: Uint8Array, offset: number, blockSize: number): Uint32Array {
+  if ((data.byteOffset + offset) % 4 !== 0) throw new RangeError("blocks must be 4-byte aligned");
+  return new Uint32Array(data.buffer, data.byteOffset + offset, blockSize / 4);
+}
+
+/** Fill the block at `offset` of `out` with generation `generation` of block `lba`. */
+export function fillBlock(
+  out: Uint8Array,
+  offset: number,
+  blockSize: number,
+  seed: number,
+  lba: number,
+  generation: number,
+): void {
+  const block = words(out, offset, blockSize);
+  block[0] = MAGIC;
+  block[1] = lba;
+  block[2] = generation;
+  block[3] = seed;
+  block.fill(bodyWord(seed, lba, generation), HEADER_WORDS);
+}
+
+/**
+ * The generation of block `lba` found at `offset` of `data`, or undefined when the block is
+ * neither a generation of that block written with this seed nor all zeros.
+ */
+export function generationOf(
+  data: Uint8Array,
+  offset: number,
+  blockSize: number,
+  seed: number,
+  lba: number,
+): number | undefined {
+  const block = words(data, offset, blockSize);
+  if (block[0] !== MAGIC) {
+    for (let i = 0; i < block.length; i++) if (block[i] !== 0) return undefined;
+    return 0;
+  }
+  if (block[1] !== lba || block[3] !== seed) return undefined;
+  const generation = block[2];
+  const expected = bodyWord(seed, lba, generation);
+  for (let i = HEADER_WORDS; i < block.length; i++) if (block[i] !== expected) return undefined;
+  return generation;
+}

@@ -1,0 +1,121 @@
+import type { DmaBuffer, SendRefusal, VfDriver } from "@understudy/core";
+import { DataDirection, decodeCompletion, encodeCommand } from "./command-descriptor.js";
+import { decodeSense, type Sense } from "./scsi.js";
+
+export interface ScsiCommand {
+  readonly lun: number;
+  readonly cdb: Uint8Array;
+  /** Data-out (a WRITE's blocks): copied into the command's DMA buffer before it is posted. */
+  readonly dataOut?: Uint8Array;
+  /** Data-in: how many bytes of buffer to offer the device (a READ's blocks, INQUIRY's answer). */
+  readonly dataInLength?: number;
+}
+
+export interface ScsiResult {
+  readonly tag: number;
+  readonly scsiStatus: number;
+  readonly hostStatus: number;
+  readonly sense: Sense | undefined;
+  readonly residual: number;
+  /** The data-in the device wrote into the buffer (offered length minus residual). */
+  readonly data: Uint8Array | undefined;
+}
+
+export type SubmitResult =
+  | { readonly ok: true; readonly tag: number }
+  | { readonly ok: false; readonly code: SendRefusal | "QUEUE_FULL" };
+
+interface Pending {
+  readonly slot: number;
+  readonly dataIn: number;
+  readonly onDone: (result: ScsiResult) => void;
+}
+
+/**
+ * The guest's SCSI host driver over one VF driver (Linux's Scsi_Host and LLD in one): a pool of
+ * DMA data buffers, one per queue slot, mapped for the VF; each command becomes a descriptor in
+ * a TX entry (Fig 15) pointing at its buffer, and each completion record from the RX ring (Fig
+ * 16) is matched to its command by tag.
+ */
+export class ScsiHost {
+  private readonly buffers: DmaBuffer;
+  private readonly freeSlots: number[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextTag = 1;
+  /** Completions that matched no outstanding command. */
+  unmatched = 0;
+
+  constructor(
+    readonly driver: VfDriver,
+    readonly queueDepth: number,
+    /** The largest data buffer of one command. */
+    readonly slotBytes: number,
+  ) {
+    this.buffers = driver.allocateDma(queueDepth * slotBytes, "SCSI data buffers");
+    for (let slot = queueDepth - 1; slot >= 0; slot--) this.freeSlots.push(slot);
+    driver.onReceive = (data) => this.receive(data);
+  }
+
+  get outstanding(): number {
+    return this.pending.size;
+  }
+
+  submit(command: ScsiCommand, onDone: (result: ScsiResult) => void): SubmitResult {
+    const length = command.dataOut?.length ?? command.dataInLength ?? 0;
+    if (length > this.slotBytes) throw new RangeError(`${length} bytes exceed the ${this.slotBytes}-byte data buffer`);
+    const slot = this.freeSlots.pop();
+    if (slot === undefined) return { ok: false, code: "QUEUE_FULL" };
+    const offset = slot * this.slotBytes;
+    if (command.dataOut) this.buffers.write(offset, command.dataOut);
+    const tag = this.nextTag;
+    this.nextTag = (this.nextTag + 1) >>> 0 || 1;
+    const direction = command.dataOut
+      ? DataDirection.TO_DEVICE
+      : length > 0
+        ? DataDirection.FROM_DEVICE
+        : DataDirection.NONE;
+    const sent = this.driver.send(
+      encodeCommand({
+        tag,
+        lun: command.lun,
+        cdb: command.cdb,
+        direction,
+        dataAddress: length > 0 ? this.buffers.address + offset : 0,
+        dataLength: length,
+      }),
+    );
+    if (!sent.ok) {
+      this.freeSlots.push(slot);
+      return sent;
+    }
+    this.pending.set(tag, { slot, dataIn: direction === DataDirection.FROM_DEVICE ? length : 0, onDone });
+    return { ok: true, tag };
+  }
+
+  /** The guest is reset: nothing outstanding will complete. Returns the tags that were. */
+  abandon(): number[] {
+    const tags = [...this.pending.keys()];
+    this.pending.clear();
+    return tags;
+  }
+
+  private receive(bytes: Uint8Array): void {
+    const record = decodeCompletion(bytes);
+    const pending = record && this.pending.get(record.tag);
+    if (record === undefined || pending === undefined) {
+      this.unmatched++;
+      return;
+    }
+    this.pending.delete(record.tag);
+    this.freeSlots.push(pending.slot);
+    const moved = pending.dataIn - Math.min(record.residual, pending.dataIn);
+    pending.onDone({
+      tag: record.tag,
+      scsiStatus: record.scsiStatus,
+      hostStatus: record.hostStatus,
+      sense: record.sense && decodeSense(record.sense),
+      residual: record.residual,
+      data: moved > 0 ? this.buffers.read(pending.slot * this.slotBytes, moved) : undefined,
+    });
+  }
+}
