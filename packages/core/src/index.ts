@@ -55,6 +55,7 @@ export { builtinStrategiesPlugin, ContinuousSync, RebuildOnFailover } from "./fa
 export type { FailoverStrategy, StrategyContext } from "./failover/strategy.js";
 // faults, invariants, reports, tracing
 export { CORE_FAULTS, coreFaultsPlugin } from "./faults/core-faults.js";
+export { LIFECYCLE_PHASES, type LifecyclePhase } from "./faults/on-lifecycle.js";
 export type * from "./hooks.js";
 // hooks, plugins, tokens, errors
 export { createSystemHooks, DATA_PATH_HOOKS, type HookName, type SystemHooks } from "./hooks.js";
@@ -73,7 +74,7 @@ export { Bmc } from "./platform/bmc.js";
 export { GuestOs } from "./platform/guest-os.js";
 export { Host, type HostState } from "./platform/host.js";
 export { type CrashOptions, HYPERVISOR_OWNER, Hypervisor } from "./platform/hypervisor.js";
-export { Mailbox } from "./platform/mailbox.js";
+export { Mailbox, type MailboxImpairment } from "./platform/mailbox.js";
 // platform
 export { System, type SystemOptions } from "./platform/system.js";
 export { Topology } from "./platform/topology.js";

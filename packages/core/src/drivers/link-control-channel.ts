@@ -30,7 +30,7 @@ export class LinkControlChannel {
   constructor(
     readonly vf: VirtualFunction,
     readonly guest: string,
-    private readonly mailbox: Mailbox,
+    readonly mailbox: Mailbox,
   ) {}
 
   /** Step 1302: virtual link operation request. */

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { bandwidth, positiveDuration } from "../config/units.js";
 import type { System } from "../platform/system.js";
 import type { FaultKind, UnderstudyPlugin } from "../plugin.js";
+import { mailboxDelay, mailboxLoss } from "./mailbox-faults.js";
+import { onLifecycle } from "./on-lifecycle.js";
+import { rxFlood } from "./rx-flood.js";
 
 const devicePort = z.strictObject({
   /** Device id, e.g. "nic0". */
@@ -67,6 +70,18 @@ export const cablePlug: FaultKind<DevicePort> = {
   inject: (system, o) => portOf(system, o).setConnected(true),
 };
 
+export const cableFlap: FaultKind<DevicePort & { forNs: number }> = {
+  kind: "cable-flap",
+  description: "The cable is pulled and plugged back `forNs` later (one fault, so a shrinker never keeps half of it).",
+  schema: devicePort.extend({ forNs: positiveDuration() }),
+  validate: checkDevicePort,
+  inject: (system, o) => {
+    const port = portOf(system, o);
+    port.setConnected(false);
+    system.scheduler.after(o.forNs, () => port.setConnected(true));
+  },
+};
+
 export const linkSpeed: FaultKind<DevicePort & { speedBps: number }> = {
   kind: "link-speed",
   description: "The link renegotiates at another speed (MAX changes, even-split allocations follow).",
@@ -116,10 +131,15 @@ export const CORE_FAULTS: readonly FaultKind<any>[] = [
   hypervisorSlow,
   cableUnplug,
   cablePlug,
+  cableFlap,
   linkSpeed,
   vfAllocation,
   bmcReadErrors,
   guestFreeze,
+  mailboxLoss,
+  mailboxDelay,
+  rxFlood,
+  onLifecycle,
 ];
 
 export function coreFaultsPlugin(): UnderstudyPlugin {

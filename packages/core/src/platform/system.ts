@@ -160,6 +160,16 @@ export class System {
     return [...this.faultKinds.values()].map((r) => r.value);
   }
 
+  /** Names of what the applied plugins registered, for tools that list or draw among them. */
+  get registered(): { devices: string[]; monitors: string[]; strategies: string[]; faults: string[] } {
+    return {
+      devices: [...this.deviceKinds.keys()],
+      monitors: [...this.monitorKinds.keys()],
+      strategies: [...this.strategies.keys()],
+      faults: [...this.faultKinds.keys()],
+    };
+  }
+
   private register<T>(map: Map<string, Registered<T>>, name: string, value: T, what: string): void {
     const existing = map.get(name);
     if (existing) {

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { duration } from "../config/units.js";
+import type { SystemHooks } from "../hooks.js";
+import type { System } from "../platform/system.js";
+import type { FaultKind } from "../plugin.js";
+
+const TAP = "fault:on-lifecycle";
+
+/** Steps of the failover lifecycle a fault can be timed against, and the hook that marks each. */
+const PHASES = {
+  "failure-detected": (h: SystemHooks, fire: () => void) => h.failureDetected.tap(TAP, fire),
+  "drain-started": (h: SystemHooks, fire: () => void) => h.drainStarted.tap(TAP, fire),
+  "drain-completed": (h: SystemHooks, fire: () => void) => h.drainCompleted.tap(TAP, fire),
+  "sub-pf-activated": (h: SystemHooks, fire: () => void) => h.subPfActivated.tap(TAP, fire),
+  "soft-reset": (h: SystemHooks, fire: () => void) =>
+    h.softResetStarted.tap(TAP, (e) => {
+      if (e.target === "hypervisor") fire();
+    }),
+  "hypervisor-restarted": (h: SystemHooks, fire: () => void) => h.hypervisorRestarted.tap(TAP, fire),
+  "failed-back": (h: SystemHooks, fire: () => void) => h.failedBack.tap(TAP, fire),
+} as const;
+export type LifecyclePhase = keyof typeof PHASES;
+export const LIFECYCLE_PHASES = Object.keys(PHASES) as LifecyclePhase[];
+
+const nestedFault = z.looseObject({ kind: z.string() });
+type NestedFault = z.output<typeof nestedFault>;
+
+interface OnLifecycleOptions {
+  readonly phase: LifecyclePhase;
+  readonly afterNs: number;
+  readonly fault: NestedFault;
+}
+
+/** The nested fault's kind and parsed options, or what is wrong with them. */
+function resolve(system: System, fault: NestedFault): { inject: () => void } | { problem: string } {
+  const kind = system.faultLibrary.find((k) => k.kind === fault.kind);
+  if (kind === undefined) {
+    return {
+      problem: `fault.kind must be one of ${system.faultLibrary.map((k) => JSON.stringify(k.kind)).join(", ")}`,
+    };
+  }
+  const { kind: _k, ...rest } = fault;
+  const parsed = kind.schema.safeParse(rest);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { problem: `fault.${issue.path.join(".") || "(options)"}: ${issue.message}` };
+  }
+  const problem = kind.validate?.(system, parsed.data);
+  if (problem) return { problem: `fault: ${problem}` };
+  return { inject: () => kind.inject(system, parsed.data) };
+}
+
+/**
+ * A fault timed against the failover rather than the clock: armed at `at`, it injects `fault`
+ * `afterNs` after the next time the lifecycle reaches `phase`. This is how a second failure lands
+ * during a failover (a crash while a hang is being handled), during failback (the restarted
+ * hypervisor dies again), or how a guest stops consuming its rings just as the drain begins.
+ */
+export const onLifecycle: FaultKind<OnLifecycleOptions> = {
+  kind: "on-lifecycle",
+  description: "Injects `fault` `afterNs` after the next time the failover lifecycle reaches `phase`.",
+  schema: z.strictObject({
+    phase: z.enum(LIFECYCLE_PHASES as [LifecyclePhase, ...LifecyclePhase[]]),
+    afterNs: duration().prefault(0),
+    /** The fault to inject: a kind of the fault library and its options, without `at`. */
+    fault: nestedFault,
+  }),
+  validate: (system, o) => {
+    const resolved = resolve(system, o.fault);
+    return "problem" in resolved ? resolved.problem : undefined;
+  },
+  inject: (system, o) => {
+    const resolved = resolve(system, o.fault);
+    if ("problem" in resolved) return;
+    let armed = true;
+    PHASES[o.phase](system.hooks, () => {
+      if (!armed) return;
+      armed = false;
+      system.scheduler.after(o.afterNs, resolved.inject);
+    });
+  },
+};
