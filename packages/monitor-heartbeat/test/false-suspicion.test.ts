@@ -2,7 +2,6 @@ import { buildRunReport, createSystem, type FailureDetector, MS, type SystemConf
 import { nicSriov } from "@understudy/nic-sriov";
 import { describe, expect, test } from "vitest";
 import { heartbeatChannelOf, heartbeatMonitorKind, monitorHeartbeat } from "../src/index.js";
-import { watchPfDrivers } from "./pf-drivers.js";
 
 /**
  * What a false suspicion does (issue #5, part 3): the suspected hypervisor is treated as failed.
@@ -34,7 +33,8 @@ describe.each(["rebuild-on-failover", "continuous-sync"])("false suspicion (%s)"
         strategy,
       ),
     });
-    const drivers = watchPfDrivers(system);
+    const answeredBy = new Set<string>();
+    system.hooks.virtualLinkUpdated.tap("test", (e) => answeredBy.add(e.source));
     let aliveAtDetection: boolean | undefined;
     system.hooks.failureDetected.tap("test", () => {
       aliveAtDetection = system.hypervisor.running && system.hypervisor.failedAt === undefined;
@@ -55,10 +55,9 @@ describe.each(["rebuild-on-failover", "continuous-sync"])("false suspicion (%s)"
     const critical = report.guests.find((g) => g.critical);
     expect(critical?.lost).toBe(0);
     expect(critical?.failed).toBe(0);
-    // both drivers did drive the PF, each only while it owned it
-    expect(drivers.effects["pf-driver"]).toBeGreaterThan(0);
-    expect(drivers.effects["sub-pf-driver"]).toBeGreaterThan(0);
-    expect(drivers.breaches).toEqual([]);
+    // both drivers did drive the PF, each only while it owned it (the one-driver-per-pf checker
+    // found nothing: report.violations is empty above)
+    expect([...answeredBy].sort()).toEqual(["pf-driver", "sub-pf-driver"]);
   });
 });
 
@@ -76,7 +75,6 @@ test("a stalled hypervisor that wakes just before the takeover: the device refus
     plugins: [nicSriov(), monitorHeartbeat()],
     config: scenario([{ ...stall, forNs: claimAtNs - 20_000 - 1000 * MS }, renegotiate]),
   });
-  const drivers = watchPfDrivers(system);
   const pf = system.topology.pfs[0];
   system.run();
   const report = buildRunReport(system);
@@ -84,7 +82,6 @@ test("a stalled hypervisor that wakes just before the takeover: the device refus
   expect(report.failovers).toHaveLength(1);
   expect(report.failovers[0].drainCompletedAtNs).toBe(claimAtNs);
   expect(pf.linkOperationUnit.readsRefused).toBe(1);
-  expect(drivers.breaches).toEqual([]);
   // the sub PF driver read the new speed itself and told the critical guest (link-state truth holds)
   expect(report.violations).toEqual([]);
   expect(report.guests.find((g) => g.critical)?.lost).toBe(0);

@@ -5,6 +5,8 @@ import type { Mailbox } from "../platform/mailbox.js";
 /** PF side of a VF's link-control channel: the PF driver, or the sub PF driver after takeover. */
 export interface LinkServer {
   readonly name: string;
+  /** Whether it still owns the PF; a fenced server's messages in flight are not taken. */
+  readonly active: boolean;
   /** Fig 12 step 1101; returns false when its host could not take the request. */
   onVirtualLinkRequest(channel: LinkControlChannel): boolean;
 }
@@ -21,7 +23,7 @@ export interface LinkClient {
  * The emulated link interface between one VF driver and whoever serves the PF (DESIGN.md:
  * LinkControlChannel): virtual link operation requests go up, interrupt notifications and link
  * states come down, each after the mailbox latency. Messages from a server that is no longer the
- * channel's server (a fenced PF driver) are dropped.
+ * channel's server, or no longer owns the PF (a fenced PF driver), are dropped on arrival.
  */
 export class LinkControlChannel {
   server: LinkServer | undefined;
@@ -41,14 +43,16 @@ export class LinkControlChannel {
   /** Step 1004: interrupt notification to the VF driver. */
   notifyLinkChange(from: LinkServer): void {
     this.mailbox.send("to-vf", "link-interrupt", () =>
-      this.server === from && this.client !== undefined ? this.client.onLinkInterrupt() : false,
+      this.server === from && from.active && this.client !== undefined ? this.client.onLinkInterrupt() : false,
     );
   }
 
   /** Step 1103: the answer. */
   replyLinkState(from: LinkServer, values: VirtualLinkValues): void {
     this.mailbox.send("to-vf", "link-state", () =>
-      this.server === from && this.client !== undefined ? this.client.onLinkState(values, from.name) : false,
+      this.server === from && from.active && this.client !== undefined
+        ? this.client.onLinkState(values, from.name)
+        : false,
     );
   }
 }

@@ -4,6 +4,7 @@ import { FORCED_STOP, forcedStopPlugin } from "./forced-stop.js";
 import { LINK_STATE_TRUTH, linkStateTruthPlugin } from "./link-state-truth.js";
 import { MEMORY_SAFETY, memorySafetyPlugin } from "./memory-safety.js";
 import { NO_FALSE_FAILOVER, noFalseFailoverPlugin } from "./no-false-failover.js";
+import { ONE_DRIVER_PER_PF, oneDriverPerPfPlugin } from "./one-driver-per-pf.js";
 
 /** Same seed, same trace: checked across runs (the test kit and the swarm), not inside one. */
 export const DETERMINISM = "determinism";
@@ -14,6 +15,7 @@ export const INVARIANTS = [
   MEMORY_SAFETY,
   FORCED_STOP,
   NO_FALSE_FAILOVER,
+  ONE_DRIVER_PER_PF,
   DETERMINISM,
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
@@ -26,6 +28,7 @@ export function invariantPlugins(): UnderstudyPlugin[] {
     memorySafetyPlugin(),
     forcedStopPlugin(),
     noFalseFailoverPlugin(),
+    oneDriverPerPfPlugin(),
   ];
 }
 
@@ -42,4 +45,6 @@ export {
   memorySafetyPlugin,
   NO_FALSE_FAILOVER,
   noFalseFailoverPlugin,
+  ONE_DRIVER_PER_PF,
+  oneDriverPerPfPlugin,
 };
