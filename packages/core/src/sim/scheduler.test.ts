@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { SimulationError } from "../errors.js";
 import { Rng } from "./rng.js";
@@ -78,6 +79,141 @@ describe("Scheduler order", () => {
     scheduler.runUntil(20);
     // at 20 the task re-entered the calendar (during its run at 10) after the one-shot was queued
     expect(seen).toEqual(["task@10", "one-shot@10", "one-shot@20", "task@20"]);
+  });
+});
+
+/**
+ * The reference model of the order: a plain list of pending events; the next one is the least by
+ * (time, lane, insertion). Its periodic tasks re-enter the list after their run, as the real ones do.
+ */
+class ReferenceScheduler {
+  now = 0;
+  private seq = 0;
+  private readonly pending: { time: number; poll: boolean; seq: number; run: () => void; id: number }[] = [];
+
+  add(time: number, poll: boolean, id: number, run: () => void): void {
+    this.pending.push({ time, poll, seq: this.seq++, run, id });
+  }
+
+  cancel(id: number): void {
+    const index = this.pending.findIndex((e) => e.id === id);
+    if (index >= 0) this.pending.splice(index, 1);
+  }
+
+  runUntil(untilNs: number): void {
+    for (;;) {
+      let best = -1;
+      this.pending.forEach((e, i) => {
+        const b = this.pending[best];
+        if (best < 0 || e.time < b.time || (e.time === b.time && (+e.poll - +b.poll || e.seq - b.seq) < 0)) best = i;
+      });
+      if (best < 0 || this.pending[best].time > untilNs) break;
+      const [event] = this.pending.splice(best, 1);
+      this.now = event.time;
+      event.run();
+    }
+    this.now = Math.max(this.now, untilNs);
+  }
+}
+
+/** What a random event does when it runs: schedule children (some at once), cancel an earlier event. */
+interface Plan {
+  readonly delay: number;
+  readonly poll: boolean;
+  readonly children: readonly { delay: number; poll: boolean }[];
+  readonly cancelPick: number | undefined;
+}
+
+describe("Scheduler against a reference model", () => {
+  const plan: fc.Arbitrary<Plan> = fc.record({
+    // few distinct instants, so that many events share one, and a wide range, so that others do not
+    delay: fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 200_000 })),
+    poll: fc.boolean(),
+    children: fc.array(
+      fc.record({ delay: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50_000 })), poll: fc.boolean() }),
+      {
+        maxLength: 2,
+      },
+    ),
+    cancelPick: fc.option(fc.nat(), { nil: undefined }),
+  });
+
+  test("events run in (time, lane, insertion) order, with cancellation and nested scheduling, over random schedules", () => {
+    fc.assert(
+      fc.property(
+        fc.array(plan, { minLength: 1, maxLength: 400 }),
+        fc.array(fc.record({ period: fc.integer({ min: 1, max: 9_000 }), poll: fc.boolean() }), { maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 60_000 }), { maxLength: 8 }),
+        (plans, periodics, chunks) => {
+          const runOn = (kind: "real" | "model"): string[] => {
+            const real = new Scheduler();
+            const model = new ReferenceScheduler();
+            const now = () => (kind === "real" ? real.now : model.now);
+            const log: string[] = [];
+            const handles = new Map<number, { cancel(): void }>();
+            let nextId = 0;
+            let planIndex = 0;
+            const schedule = (delay: number, poll: boolean): void => {
+              const id = nextId++;
+              const p = plans[planIndex++ % plans.length];
+              const run = () => {
+                log.push(`${id}@${now()}`);
+                if (planIndex < 1500) for (const child of p.children) schedule(child.delay, child.poll);
+                if (p.cancelPick !== undefined && nextId > 0) {
+                  const victim = p.cancelPick % nextId;
+                  if (kind === "real") handles.get(victim)?.cancel();
+                  else model.cancel(victim);
+                }
+              };
+              if (kind === "real") handles.set(id, real.after(delay, run, poll ? "poll" : "normal"));
+              else model.add(model.now + delay, poll, id, run);
+            };
+            periodics.forEach(({ period, poll }, i) => {
+              const tick = (k: number): void => {
+                log.push(`p${i}@${now()}`);
+                if (kind === "model") model.add(period * (k + 1), poll, -1 - i, () => tick(k + 1));
+              };
+              if (kind === "real") real.every(period, () => tick(0), { lane: poll ? "poll" : "normal" });
+              else model.add(period, poll, -1 - i, () => tick(1));
+            });
+            for (const p of plans.slice(0, 50)) schedule(p.delay, p.poll);
+            let until = 0;
+            for (const chunk of [...chunks, 100_000]) {
+              until += chunk;
+              if (kind === "real") real.runUntil(until);
+              else model.runUntil(until);
+            }
+            return log;
+          };
+          expect(runOn("real")).toEqual(runOn("model"));
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+  test("order holds with far more pending instants than the instant lookup has slots", () => {
+    const scheduler = new Scheduler();
+    const rng = new Rng(2024);
+    const times = Array.from({ length: 10_000 }, (_, i) => 1 + i * 7919);
+    const expected = new Map<number, { normal: string[]; poll: string[] }>();
+    const seen: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = times.length - 1; i > 0; i--) {
+        const j = rng.int(0, i);
+        [times[i], times[j]] = [times[j], times[i]];
+      }
+      for (const t of times) {
+        const lane = rng.bool() ? "poll" : "normal";
+        const name = `${t}/${round}/${lane}`;
+        scheduler.at(t, () => seen.push(name), lane);
+        const slot = expected.get(t) ?? { normal: [], poll: [] };
+        slot[lane].push(name);
+        expected.set(t, slot);
+      }
+    }
+    scheduler.runUntilIdle();
+    const order = [...expected.entries()].sort(([a], [b]) => a - b).flatMap(([, s]) => [...s.normal, ...s.poll]);
+    expect(seen).toEqual(order);
   });
 });
 

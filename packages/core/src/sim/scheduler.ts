@@ -14,12 +14,6 @@ export interface Cancellable {
   readonly active: boolean;
 }
 
-class Bucket {
-  readonly normal: Entry[] = [];
-  readonly poll: Entry[] = [];
-  constructor(readonly time: Nanos) {}
-}
-
 interface Entry {
   /** Runs the entry; a periodic entry reschedules itself from here. */
   fire(): void;
@@ -141,14 +135,59 @@ export interface SchedulerStats {
 }
 
 /**
+ * The events of one instant, FIFO per lane. Buckets are recycled, arrays and all, so that a run of
+ * instants with one event each (the usual case at nanosecond resolution) allocates nothing.
+ * Consumed slots are cleared so a recycled bucket does not keep old closures alive.
+ */
+class Bucket {
+  time = -1;
+  /** Creation order, to order two buckets of one instant (see `Scheduler.lookup`). */
+  seq = 0;
+  readonly normal: (Entry | undefined)[] = [];
+  readonly poll: (Entry | undefined)[] = [];
+  normalCount = 0;
+  pollCount = 0;
+  /** Where a run that stopped inside this instant resumes. */
+  normalNext = 0;
+  pollNext = 0;
+
+  add(entry: Entry, lane: Lane): void {
+    if (lane === "normal") {
+      if (this.normalCount < this.normal.length) this.normal[this.normalCount] = entry;
+      else this.normal.push(entry);
+      this.normalCount++;
+    } else {
+      if (this.pollCount < this.poll.length) this.poll[this.pollCount] = entry;
+      else this.poll.push(entry);
+      this.pollCount++;
+    }
+  }
+
+  get remaining(): number {
+    return this.normalCount - this.normalNext + this.pollCount - this.pollNext;
+  }
+}
+
+/** Slots of the instant lookup cache; a power of two. */
+const CACHE_BITS = 12;
+
+/**
  * Discrete-event scheduler over virtual nanoseconds. Events run in (time, lane, insertion) order.
- * Storage is a calendar: one bucket per distinct instant (FIFO per lane) and a binary heap of the
- * instants, so the heap is touched once per instant rather than once per event.
+ *
+ * Storage is a calendar: one bucket per instant, and a 4-ary heap of the buckets (shallower than a
+ * binary one, and its children sit side by side), so the heap is touched once per instant rather
+ * than once per event. Finding the bucket of an instant uses a direct-mapped cache instead of a
+ * Map: a miss (two live instants on one slot) only costs a second bucket for the instant, and the
+ * two are merged, in creation order, when the instant comes.
  */
 export class Scheduler {
   private nowNs: Nanos = 0;
-  private readonly buckets = new Map<Nanos, Bucket>();
-  private readonly heap: Nanos[] = [];
+  private readonly heap: Bucket[] = [];
+  private readonly cache: (Bucket | undefined)[] = new Array(1 << CACHE_BITS).fill(undefined);
+  private readonly spare: Bucket[] = [];
+  /** The bucket being run: events for the current instant join it directly. */
+  private current: Bucket | undefined = undefined;
+  private bucketSeq = 0;
   private executedCount = 0;
   private stopRequested = false;
   /** Called after every event; the tracer uses it. Kept as a plain field so the hot path stays cheap. */
@@ -160,9 +199,12 @@ export class Scheduler {
 
   get stats(): SchedulerStats {
     let pending = 0;
-    for (const bucket of this.buckets.values()) {
-      for (const e of bucket.normal) if (!e.cancelled) pending++;
-      for (const e of bucket.poll) if (!e.cancelled) pending++;
+    const count = (entries: readonly (Entry | undefined)[], from: number, to: number) => {
+      for (let i = from; i < to; i++) if (entries[i]?.cancelled === false) pending++;
+    };
+    for (const bucket of this.current ? [...this.heap, this.current] : this.heap) {
+      count(bucket.normal, bucket.normalNext, bucket.normalCount);
+      count(bucket.poll, bucket.pollNext, bucket.pollCount);
     }
     return { executed: this.executedCount, pending };
   }
@@ -211,13 +253,22 @@ export class Scheduler {
         `cannot schedule at ${atNs} ns: time must be an integer no earlier than now (${this.nowNs} ns)`,
       );
     }
-    let bucket = this.buckets.get(atNs);
-    if (bucket === undefined) {
-      bucket = new Bucket(atNs);
-      this.buckets.set(atNs, bucket);
-      this.heapPush(atNs);
-    }
-    (lane === "normal" ? bucket.normal : bucket.poll).push(entry);
+    const current = this.current;
+    if (current !== undefined && current.time === atNs) current.add(entry, lane);
+    else this.lookup(atNs).add(entry, lane);
+  }
+
+  /** The bucket of a future instant: the cached one, or a new one entered in the heap. */
+  private lookup(atNs: Nanos): Bucket {
+    const slot = cacheSlot(atNs);
+    const cached = this.cache[slot];
+    if (cached !== undefined && cached.time === atNs) return cached;
+    const bucket = this.spare.pop() ?? new Bucket();
+    bucket.time = atNs;
+    bucket.seq = this.bucketSeq++;
+    this.cache[slot] = bucket;
+    this.heapPush(bucket);
+    return bucket;
   }
 
   /** Stop the current run after the event in progress. */
@@ -229,7 +280,7 @@ export class Scheduler {
   runUntil(untilNs: Nanos): number {
     const before = this.executedCount;
     this.stopRequested = false;
-    while (this.heap.length > 0 && this.heap[0] <= untilNs && !this.stopRequested) {
+    while (this.heap.length > 0 && this.heap[0].time <= untilNs && !this.stopRequested) {
       this.runInstant(undefined);
     }
     if (!this.stopRequested && untilNs > this.nowNs) this.nowNs = untilNs;
@@ -245,7 +296,7 @@ export class Scheduler {
   runUntilIdle(limitNs: Nanos = Number.MAX_SAFE_INTEGER): number {
     const before = this.executedCount;
     this.stopRequested = false;
-    while (this.heap.length > 0 && this.heap[0] <= limitNs && !this.stopRequested) {
+    while (this.heap.length > 0 && this.heap[0].time <= limitNs && !this.stopRequested) {
       this.runInstant(undefined);
     }
     return this.executedCount - before;
@@ -255,7 +306,7 @@ export class Scheduler {
   runUntilTrue(predicate: () => boolean, limitNs: Nanos = Number.MAX_SAFE_INTEGER): boolean {
     this.stopRequested = false;
     if (predicate()) return true;
-    while (this.heap.length > 0 && this.heap[0] <= limitNs && !this.stopRequested) {
+    while (this.heap.length > 0 && this.heap[0].time <= limitNs && !this.stopRequested) {
       if (this.runInstant(predicate)) return true;
     }
     return predicate();
@@ -263,75 +314,108 @@ export class Scheduler {
 
   /** Runs one instant; with a predicate, stops inside the instant as soon as it holds. */
   private runInstant(predicate: (() => boolean) | undefined): boolean {
-    const time = this.heap[0];
-    const bucket = this.buckets.get(time) as Bucket;
+    const bucket = this.heapPop();
+    const time = bucket.time;
+    this.mergeSameInstant(bucket);
     this.nowNs = time;
+    this.current = bucket;
     const { normal, poll } = bucket;
-    let ni = 0;
-    let pi = 0;
+    let ni = bucket.normalNext;
+    let pi = bucket.pollNext;
     const onEvent = this.onEvent;
     try {
       for (;;) {
         let entry: Entry;
-        if (ni < normal.length) entry = normal[ni++];
-        else if (pi < poll.length) entry = poll[pi++];
-        else break;
+        if (ni < bucket.normalCount) {
+          entry = normal[ni] as Entry;
+          normal[ni++] = undefined;
+        } else if (pi < bucket.pollCount) {
+          entry = poll[pi] as Entry;
+          poll[pi++] = undefined;
+        } else break;
         if (entry.cancelled) continue;
         entry.fire();
         this.executedCount++;
         if (onEvent !== undefined) onEvent(time);
-        if (this.stopRequested || predicate?.()) {
-          normal.splice(0, ni);
-          poll.splice(0, pi);
-          ni = pi = 0;
-          if (normal.length + poll.length > 0) return true;
-          break;
-        }
+        if (this.stopRequested || predicate?.()) break;
       }
-    } catch (error) {
-      // leave the calendar consistent so the caller may inspect the system after a failure
-      normal.splice(0, ni);
-      poll.splice(0, pi);
-      if (normal.length + poll.length === 0) this.retire(time);
-      throw error;
+    } finally {
+      // also on a throw, so the caller may inspect the system after a failure and run on
+      bucket.normalNext = ni;
+      bucket.pollNext = pi;
+      this.current = undefined;
+      if (bucket.remaining > 0) this.suspend(bucket);
+      else this.recycle(bucket);
     }
-    this.retire(time);
     return predicate?.() === true;
   }
 
-  private retire(time: Nanos): void {
-    this.buckets.delete(time);
-    this.heapPop();
+  /** Folds the other buckets of this instant (cache misses) into the first, in creation order. */
+  private mergeSameInstant(bucket: Bucket): void {
+    const heap = this.heap;
+    while (heap.length > 0 && heap[0].time === bucket.time) {
+      const other = this.heapPop();
+      for (let i = other.normalNext; i < other.normalCount; i++) bucket.add(other.normal[i] as Entry, "normal");
+      for (let i = other.pollNext; i < other.pollCount; i++) bucket.add(other.poll[i] as Entry, "poll");
+      this.recycle(other);
+    }
   }
 
-  private heapPush(value: Nanos): void {
+  /** Keeps the rest of an interrupted instant for the next run, where later events can still join it. */
+  private suspend(bucket: Bucket): void {
+    this.cache[cacheSlot(bucket.time)] = bucket;
+    this.heapPush(bucket);
+  }
+
+  private recycle(bucket: Bucket): void {
+    // entries not run (merged away, or left by a throw) are still referenced
+    for (let i = bucket.normalNext; i < bucket.normalCount; i++) bucket.normal[i] = undefined;
+    for (let i = bucket.pollNext; i < bucket.pollCount; i++) bucket.poll[i] = undefined;
+    bucket.time = -1;
+    bucket.normalCount = bucket.pollCount = bucket.normalNext = bucket.pollNext = 0;
+    this.spare.push(bucket);
+  }
+
+  private heapPush(bucket: Bucket): void {
     const heap = this.heap;
     let i = heap.length;
-    heap.push(value);
+    heap.push(bucket);
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent] <= value) break;
+      const parent = (i - 1) >> 2;
+      if (before(heap[parent], bucket)) break;
       heap[i] = heap[parent];
       i = parent;
     }
-    heap[i] = value;
+    heap[i] = bucket;
   }
 
-  private heapPop(): void {
+  private heapPop(): Bucket {
     const heap = this.heap;
-    const last = heap.pop() as Nanos;
+    const top = heap[0];
+    const last = heap.pop() as Bucket;
     const n = heap.length;
-    if (n === 0) return;
+    if (n === 0) return top;
     let i = 0;
     for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      const child = right < n && heap[right] < heap[left] ? right : left;
-      if (heap[child] >= last) break;
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      let child = first;
+      const end = Math.min(first + 4, n);
+      for (let c = first + 1; c < end; c++) if (before(heap[c], heap[child])) child = c;
+      if (before(last, heap[child])) break;
       heap[i] = heap[child];
       i = child;
     }
     heap[i] = last;
+    return top;
   }
+}
+
+function before(a: Bucket, b: Bucket): boolean {
+  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}
+
+/** Fibonacci hashing of the low 32 bits: instants on a coarse grid (every 1 us, 1 ms) still spread. */
+function cacheSlot(timeNs: Nanos): number {
+  return Math.imul(timeNs | 0, 0x9e3779b1) >>> (32 - CACHE_BITS);
 }
