@@ -1,1 +1,4 @@
-export {};
+export { cnaDeviceKind, cnaSriov } from "./cna-device-kind.js";
+export { ConvergedAdapter, type ConvergedAdapterOptions, LAN_CLASS, SAN_CLASS } from "./converged-adapter.js";
+export { EtsScheduler, type TrafficClassSpec } from "./ets-scheduler.js";
+export { type CnaOptions, type CnaWorkloadOptions, cnaOptionsSchema, cnaWorkloadSchema } from "./options.js";

@@ -29,6 +29,8 @@ export class PhysicalFunction {
     readonly port: PhysicalPort,
     readonly interrupts: InterruptController,
     readonly linkOperationUnit: LinkOperationUnit,
+    /** Fraction of the port's bandwidth guaranteed to this PF (1 unless PFs share the port). */
+    readonly portShare = 1,
   ) {
     this.id = `${device.id}/${name}`;
   }

@@ -16,6 +16,11 @@ export interface PfSpec {
   readonly vfCount: number;
   /** Port name; defaults to the device's first port. */
   readonly port?: string;
+  /**
+   * The fraction of the port's bandwidth guaranteed to this PF's traffic when PFs share a port
+   * (a CNA's ETS classes); default 1. Its VFs' default allocations split this share.
+   */
+  readonly portShare?: number;
 }
 
 export interface DeviceSpec {
@@ -68,6 +73,7 @@ export abstract class SriovDevice {
         port,
         new InterruptController(`${spec.id}/${pfSpec.name}`, ctx.scheduler, ctx.hooks, ctx.timing.interruptLatencyNs),
         lou,
+        pfSpec.portShare ?? 1,
       );
       for (let k = 1; k <= pfSpec.vfCount; k++) pf.vfs.push(new VirtualFunction(pf, k));
       return pf;
@@ -102,7 +108,11 @@ export abstract class SriovDevice {
     return this.vfs.find((vf) => vf.id === id);
   }
 
-  /** Step 601: what the hardware reports for a PF (index 0) and each of its VFs. */
+  /**
+   * Step 601: what the hardware reports for a PF (index 0) and each of its VFs. First called from
+   * this constructor, for the link operation unit's baseline, before a subclass's own fields are
+   * set: an override reports the power-on state then.
+   */
   linkOfPf(pf: PhysicalFunction): FunctionLinkState[] {
     const up = pf.port.connected;
     const speed = pf.port.speedBps;
@@ -114,12 +124,12 @@ export abstract class SriovDevice {
 
   /**
    * The bandwidth allocated to a VF (allocation 222): the administrator's setting, capped at the
-   * port speed, or an even split of the port among the PF's VFs.
+   * port speed, or an even split of the PF's share of the port among the PF's VFs.
    */
   allocationBps(vf: VirtualFunction): number {
     const speed = vf.pf.port.speedBps;
     if (vf.allocationOverrideBps !== undefined) return Math.min(vf.allocationOverrideBps, speed);
-    return Math.floor(speed / vf.pf.vfs.length);
+    return Math.floor((speed * vf.pf.portShare) / vf.pf.vfs.length);
   }
 
   /** Administrator: set (or clear, with undefined) a VF's bandwidth, like `ip link set ... max_tx_rate`. */

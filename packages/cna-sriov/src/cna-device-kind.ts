@@ -1,0 +1,49 @@
+import { type DeviceKind, deviceNumber, type UnderstudyPlugin } from "@understudy/core";
+import { BlockWorkload, createSan } from "@understudy/hba-sriov";
+import { EchoWorkload, Lan } from "@understudy/nic-sriov";
+import { ConvergedAdapter } from "./converged-adapter.js";
+import { type CnaOptions, type CnaWorkloadOptions, cnaOptionsSchema, cnaWorkloadSchema } from "./options.js";
+
+/** The CNA device kind ("cna"): echo workloads on its Ethernet VFs, block workloads on its FCoE VFs. */
+export const cnaDeviceKind: DeviceKind<CnaOptions, CnaWorkloadOptions> = {
+  kind: "cna",
+  schema: cnaOptionsSchema,
+  vfCount: (options) => options.ethVfs + options.fcoeVfs,
+  create(ctx, id, options) {
+    const number = deviceNumber(id);
+    const lan = new Lan(ctx.scheduler, options.lan);
+    const san = createSan(ctx.scheduler, options, { deviceNumber: number, pfIndex: 1, vfs: options.fcoeVfs });
+    return new ConvergedAdapter(
+      ctx,
+      id,
+      {
+        linkSpeedBps: options.linkSpeedBps,
+        ethVfs: options.ethVfs,
+        fcoeVfs: options.fcoeVfs,
+        lanPercent: options.ets.lanPercent,
+        sanPercent: options.ets.sanPercent,
+        maxTransferBytes: options.maxTransferBytes,
+        deviceNumber: number,
+      },
+      lan,
+      san,
+    );
+  },
+  workloadSchema: cnaWorkloadSchema,
+  createWorkload({ vf, device, options, rng, scheduler }) {
+    const cna = device as ConvergedAdapter;
+    if (vf.pf === cna.fcoePf) return new BlockWorkload(scheduler, rng, rng.int(1, 0xffffffff), options.fcoe);
+    cna.ethernet.lan.startInbound(cna.ethernet, vf, rng);
+    return new EchoWorkload(scheduler, rng, vf.identity.mac, options.eth);
+  },
+};
+
+/** The SR-IOV converged network adapter plugin (Ethernet + FCoE on one port, ETS). */
+export function cnaSriov(): UnderstudyPlugin {
+  return {
+    name: "cna-sriov",
+    apply(system) {
+      system.registerDevice(cnaDeviceKind);
+    },
+  };
+}
