@@ -11,7 +11,7 @@ import { Scheduler, sleep, spawn } from "@understudy/core";
 const PROCESSES = 100;
 const UNTIL = 60_000;
 const EXPECTED_EVENTS = 2_267_994;
-const RUNS = 5;
+const RUNS = 10;
 const SIMPY_RUNS = 3;
 const PYTHON = "/usr/bin/python3";
 const here = dirname(fileURLToPath(import.meta.url));
