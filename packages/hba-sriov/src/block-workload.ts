@@ -121,6 +121,16 @@ export class BlockWorkload implements Workload {
     return this.operations.size;
   }
 
+  /**
+   * The chunks written so far (LBA, block count, and the generations the LUN may hold there: one
+   * unless a write's completion was lost to a reset), for a final read-back from outside.
+   */
+  written(): { lba: number; blocks: number; generations: readonly number[] }[] {
+    return this.chunks
+      .filter((c) => !(c.acceptable.length === 1 && c.acceptable[0] === 0))
+      .map((c) => ({ lba: c.lba, blocks: this.options.blocksPerCommand, generations: [...c.acceptable] }));
+  }
+
   private tick(): void {
     const host = this.host;
     if (host === undefined || !host.driver.guest.running) return;

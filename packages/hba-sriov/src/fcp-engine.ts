@@ -1,10 +1,4 @@
-import {
-  type AttachedQueue,
-  type DeviceContext,
-  DmaFault,
-  type SriovDevice,
-  type VirtualFunction,
-} from "@understudy/core";
+import type { AttachedQueue, DeviceContext, SriovDevice, VirtualFunction } from "@understudy/core";
 import {
   type CommandDescriptor,
   DataDirection,
@@ -83,10 +77,8 @@ export class FcpEngine {
     }
     let dataOut: Uint8Array | undefined;
     if (command.direction === DataDirection.TO_DEVICE && command.dataLength > 0) {
-      try {
-        dataOut = this.ctx.iommu.read(vf.id, command.dataAddress, command.dataLength);
-      } catch (error) {
-        if (!(error instanceof DmaFault)) throw error;
+      dataOut = this.ctx.iommu.tryRead(vf.id, command.dataAddress, command.dataLength);
+      if (dataOut === undefined) {
         this.complete(vf, attached, command.tag, { status: ScsiStatus.GOOD }, HostStatus.DMA_ERROR, command.dataLength);
         return;
       }
@@ -138,12 +130,8 @@ export class FcpEngine {
       }
       let status = hostStatus;
       if (command !== undefined && dataIn !== undefined && dataIn.length > 0) {
-        try {
-          this.ctx.iommu.write(vf.id, command.dataAddress, dataIn.subarray(0, command.dataLength));
-        } catch (error) {
-          if (!(error instanceof DmaFault)) throw error;
-          status = HostStatus.DMA_ERROR;
-        }
+        const written = this.ctx.iommu.tryWrite(vf.id, command.dataAddress, dataIn.subarray(0, command.dataLength));
+        if (!written) status = HostStatus.DMA_ERROR;
       }
       this.device.receive(
         vf,

@@ -70,16 +70,42 @@ export class Iommu {
     this.memory.write(address, data);
   }
 
+  /**
+   * A device's read of a buffer a descriptor names: undefined when the IOMMU refuses it (recorded
+   * all the same), for the device to complete the command in error instead of raising.
+   */
+  tryRead(functionId: string, address: number, length: number): Uint8Array | undefined {
+    if (!this.allows(functionId, address, length)) {
+      this.refuse(functionId, address, length, "read");
+      return undefined;
+    }
+    return this.memory.read(address, length);
+  }
+
+  /** As `tryRead`, for a write; returns whether it was done. */
+  tryWrite(functionId: string, address: number, data: Uint8Array): boolean {
+    if (!this.allows(functionId, address, data.length)) {
+      this.refuse(functionId, address, data.length, "write");
+      return false;
+    }
+    this.memory.write(address, data);
+    return true;
+  }
+
   /** Raise (and record) unless the function may touch the range; for ring-descriptor accesses. */
   check(functionId: string, address: number, length: number, direction: DmaDirection): void {
     if (this.allows(functionId, address, length)) return;
-    const refusal: DmaRefusal = { functionId, address, length, direction, targetOwner: this.ownerOf?.(address) };
-    this.onRefusal?.(refusal);
+    this.refuse(functionId, address, length, direction);
     throw new DmaFault(
       `DMA ${direction} of ${length} bytes at 0x${address.toString(16)} by ${functionId} refused: not mapped for it`,
       functionId,
       address,
       length,
     );
+  }
+
+  private refuse(functionId: string, address: number, length: number, direction: DmaDirection): void {
+    const refusal: DmaRefusal = { functionId, address, length, direction, targetOwner: this.ownerOf?.(address) };
+    this.onRefusal?.(refusal);
   }
 }
