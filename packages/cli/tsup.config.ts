@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/bin.ts"],
+  // the swarm's worker threads load their own entry (piscina needs a file)
+  entry: { index: "src/index.ts", bin: "src/bin.ts", "swarm-worker": "src/swarm/worker.ts" },
   format: ["esm"],
   dts: { entry: "src/index.ts" },
   sourcemap: true,

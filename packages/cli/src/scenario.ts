@@ -35,7 +35,7 @@ export function readScenarioFile(path: string): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
-function flagError(flag: string, value: string, expected: string): ConfigError {
+export function flagError(flag: string, value: string, expected: string): ConfigError {
   return new ConfigError(`invalid option ${flag}: got ${JSON.stringify(value)}; expected ${expected}`, [
     { path: flag, received: JSON.stringify(value), expected },
   ]);

@@ -1,7 +1,7 @@
-import { writeFileSync } from "node:fs";
 import { buildRunReport, createSystem, type RunReport } from "@understudy/core";
 import { allPlugins } from "../plugins.js";
 import { resolveScenario, type ScenarioOverrides } from "../scenario.js";
+import { writeTraceFile } from "../trace-file.js";
 
 export interface RunOptions extends ScenarioOverrides {
   readonly file?: string;
@@ -14,9 +14,6 @@ export function runScenario(options: RunOptions): RunReport {
   const config = resolveScenario(options.file, options);
   const system = createSystem({ plugins: allPlugins(), config, keepTrace: options.traceFile !== undefined });
   system.run();
-  if (options.traceFile !== undefined) {
-    const lines = system.trace.events.map((e) => JSON.stringify({ atNs: e.atNs, kind: e.kind, data: e.data }));
-    writeFileSync(options.traceFile, `${lines.join("\n")}\n`);
-  }
+  if (options.traceFile !== undefined) writeTraceFile(system, options.traceFile);
   return buildRunReport(system);
 }
