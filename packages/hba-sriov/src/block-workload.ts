@@ -74,6 +74,8 @@ export class BlockWorkload implements Workload {
   private readonly operations = new Map<number, Operation>();
   private cursor = 0;
   private generation = 0;
+  /** A write's data is built here, then copied into its DMA buffer. */
+  private scratch = new Uint8Array(0);
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -90,7 +92,7 @@ export class BlockWorkload implements Workload {
     if (this.stopped) return;
     this.task?.cancel();
     const periodNs = Math.max(1, Math.round(1e9 / this.options.rateIops));
-    this.task = this.scheduler.every(periodNs, () => this.tick(), {
+    this.task = this.scheduler.every(periodNs, (task) => this.tick(task), {
       firstNs: this.scheduler.now + this.rng.int(1, periodNs),
     });
   }
@@ -131,11 +133,20 @@ export class BlockWorkload implements Workload {
       .map((c) => ({ lba: c.lba, blocks: this.options.blocksPerCommand, generations: [...c.acceptable] }));
   }
 
-  private tick(): void {
+  private tick(task: PeriodicTask): void {
     const host = this.host;
     if (host === undefined || !host.driver.guest.running) return;
     if (this.phase === "waiting" && host.driver.virtualLink.up) this.discover(host);
-    else if (this.phase === "running" && host.outstanding < host.queueDepth) this.issue(host);
+    else if (this.phase === "running") {
+      if (host.outstanding < host.queueDepth) this.issue(host);
+      else task.park(); // a completion wakes it: ticks that would find the queue full are elided
+    }
+  }
+
+  /** A command finished: a slot is free again. */
+  private done(tag: number): void {
+    this.operations.delete(tag);
+    this.task?.wake();
   }
 
   /** The boot-time discovery of a SCSI host: which LUN, is it ready, what is it, how big. */
@@ -173,6 +184,7 @@ export class BlockWorkload implements Workload {
     }
     this.lun = lun;
     this.blockSize = blockSize;
+    this.scratch = new Uint8Array(this.options.blocksPerCommand * blockSize);
     this.phase = this.chunks.length > 0 ? "running" : "no-lun";
   }
 
@@ -183,7 +195,7 @@ export class BlockWorkload implements Workload {
     then: (result: ScsiResult) => void,
   ): void {
     const submitted = host.submit(command, (result) => {
-      this.operations.delete(result.tag);
+      this.done(result.tag);
       if (this.succeeded(result)) {
         this.ledger.completed++;
         then(result);
@@ -212,14 +224,14 @@ export class BlockWorkload implements Workload {
   private write(host: ScsiHost, chunk: Chunk): boolean {
     const generation = ++this.generation;
     const { blocksPerCommand } = this.options;
-    const data = new Uint8Array(blocksPerCommand * this.blockSize);
+    const data = this.scratch;
     for (let i = 0; i < blocksPerCommand; i++) {
       fillBlock(data, i * this.blockSize, this.blockSize, this.seed, chunk.lba + i, generation);
     }
     const submitted = host.submit(
       { lun: this.lun as number, cdb: cdb.write10(chunk.lba, blocksPerCommand), dataOut: data },
       (result) => {
-        this.operations.delete(result.tag);
+        this.done(result.tag);
         chunk.busy = false;
         if (!this.succeeded(result)) return;
         this.ledger.completed++;
@@ -240,7 +252,7 @@ export class BlockWorkload implements Workload {
     const submitted = host.submit(
       { lun: this.lun as number, cdb: cdb.read10(chunk.lba, blocksPerCommand), dataInLength: length },
       (result) => {
-        this.operations.delete(result.tag);
+        this.done(result.tag);
         chunk.busy = false;
         if (!this.succeeded(result)) {
           this.verifyQueue.push(chunk);

@@ -59,7 +59,8 @@ export function encodeCommand(command: CommandDescriptor): Uint8Array {
   const view = new DataView(out.buffer);
   view.setUint32(0, command.tag, true);
   view.setUint32(4, command.lun, true);
-  view.setBigUint64(8, BigInt(command.dataAddress), true);
+  view.setUint32(8, command.dataAddress % 2 ** 32, true);
+  view.setUint32(12, Math.floor(command.dataAddress / 2 ** 32), true);
   view.setUint32(16, command.dataLength, true);
   out[20] = command.direction;
   out[21] = command.cdb.length;
@@ -76,11 +77,17 @@ export function decodeCommand(bytes: Uint8Array): CommandDescriptor | undefined 
   return {
     tag: view.getUint32(0, true),
     lun: view.getUint32(4, true),
-    dataAddress: Number(view.getBigUint64(8, true)),
+    dataAddress: view.getUint32(8, true) + view.getUint32(12, true) * 2 ** 32,
     dataLength: view.getUint32(16, true),
     direction: direction as DataDirection,
     cdb: bytes.slice(24, 24 + cdbLength),
   };
+}
+
+/** Bytes of data-out a descriptor carries (0 for none), read without decoding it all: the wire's cost. */
+export function dataOutLength(bytes: Uint8Array): number {
+  if (bytes.length < COMMAND_BYTES || bytes[20] !== DataDirection.TO_DEVICE) return 0;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(16, true);
 }
 
 /** The tag of a descriptor, even of one that does not decode (so that it can be completed in error). */

@@ -2,6 +2,7 @@ import type { AttachedQueue, DeviceContext, SriovDevice, VirtualFunction } from 
 import {
   type CommandDescriptor,
   DataDirection,
+  dataOutLength,
   decodeCommand,
   encodeCompletion,
   HostStatus,
@@ -56,9 +57,7 @@ export class FcpEngine {
 
   /** Bytes a command entry puts on the wire: the FCP_CMND frame and, for a write, the data frames. */
   wireBytes(payload: Uint8Array): number {
-    const command = decodeCommand(payload);
-    const dataOut = command?.direction === DataDirection.TO_DEVICE ? command.dataLength : 0;
-    return this.frameBytes(FCP_CMND_BYTES) + this.dataBytes(Math.min(dataOut, this.maxTransferBytes));
+    return this.frameBytes(FCP_CMND_BYTES) + this.dataBytes(Math.min(dataOutLength(payload), this.maxTransferBytes));
   }
 
   /** The largest entry: a write of the maximum transfer. */

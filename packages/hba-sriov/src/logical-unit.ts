@@ -28,10 +28,11 @@ export class LogicalUnit {
     return out;
   }
 
+  /** Keeps views into `data`: the caller hands it over (a DMA'd copy nobody else holds). */
   write(lba: number, data: Uint8Array): void {
     const count = Math.floor(data.length / this.blockSize);
     for (let i = 0; i < count; i++) {
-      this.written.set(lba + i, data.slice(i * this.blockSize, (i + 1) * this.blockSize));
+      this.written.set(lba + i, data.subarray(i * this.blockSize, (i + 1) * this.blockSize));
     }
   }
 

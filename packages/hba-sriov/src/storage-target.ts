@@ -35,7 +35,7 @@ export interface ScsiRequest {
   readonly initiator: string;
   readonly lun: number;
   readonly cdb: Uint8Array;
-  /** The data-out phase (WRITE). */
+  /** The data-out phase (WRITE): the target keeps these bytes, so they must be a copy no one else changes. */
   readonly dataOut?: Uint8Array;
   /** Bytes the initiator expects in the data-in phase (its buffer). */
   readonly dataInLength: number;
