@@ -1,4 +1,6 @@
+import { cnaSriov } from "@understudy/cna-sriov";
 import type { UnderstudyPlugin } from "@understudy/core";
+import { hbaSriov } from "@understudy/hba-sriov";
 import { monitorBmc } from "@understudy/monitor-bmc";
 import { monitorHeartbeat } from "@understudy/monitor-heartbeat";
 import { nicSriov } from "@understudy/nic-sriov";
@@ -8,5 +10,5 @@ import { nicSriov } from "@understudy/nic-sriov";
  * monitors and faults by name. (Plugin packages add themselves here.)
  */
 export function allPlugins(): UnderstudyPlugin[] {
-  return [nicSriov(), monitorBmc(), monitorHeartbeat()];
+  return [nicSriov(), hbaSriov(), cnaSriov(), monitorBmc(), monitorHeartbeat()];
 }
