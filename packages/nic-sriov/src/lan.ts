@@ -18,9 +18,10 @@ export interface LanOptions {
 
 /**
  * LAN 180: a switch with one echo peer. Frames from a VF reach the peer after the latency and are
- * echoed back to the sender's MAC. A frame for a NIC whose cable is out waits in the switch until
+ * echoed back to the sender's MAC. An echo for a NIC whose cable is out waits in the switch until
  * the link is back, so every frame is accounted for end to end (a real switch would drop it and a
- * transport would resend it: the same frame, later).
+ * transport would resend it: the same frame, later). The peer sends no unprompted frames to a
+ * port that is down.
  */
 export class Lan {
   echoed = 0;
@@ -70,6 +71,9 @@ export class Lan {
     this.scheduler.every(
       periodNs,
       () => {
+        // the switch drops the peer's own frames for a port that is down: no ledger counts them,
+        // and holding them would flood the ring all at once when the cable is back
+        if (!nic.linkUp) return;
         this.originated++;
         this.toNic(
           nic,

@@ -143,6 +143,19 @@ describe("link faults", () => {
     expect(s.violations).toEqual([]);
   });
 
+  test("cable-flap under inbound LAN traffic: the critical guest loses no echo when the cable is back (found by the swarm)", () => {
+    // the peer's own frames for a port that is down are dropped by the switch, not held and then
+    // released all at once into a small RX ring, where they crowded out the critical guest's echoes
+    const s = system([{ at: "300ms", kind: "cable-flap", device: "nic0", forNs: "200ms" }], {
+      ringSize: 32,
+      devices: [{ kind: "nic", id: "nic0", vfs: 4, lan: { inboundFps: 2000 } }],
+    });
+    const dropped = record(s, "rxDropped");
+    s.run();
+    expect(dropped.filter((d) => d.event.reason === "ring-full")).toEqual([]);
+    expect(s.violations).toEqual([]);
+  });
+
   test("link-speed renegotiates the port: MAX and the even-split allocation in the critical guest's 131 follow", () => {
     const s = system([{ at: "300ms", kind: "link-speed", device: "nic0", speedBps: "1Gbps" }]);
     s.runUntil(299 * MS);

@@ -91,6 +91,12 @@ describe(`${CRITICAL_CONTINUITY}`, () => {
     expect(fired(s)).toEqual([[CRITICAL_CONTINUITY, "guest g1"]]);
     expect(s.violations[0].detail).toMatch(/I\/O stood still \d+ ns .* more than its polling bound/);
   });
+
+  test("I/O waiting for a cable still out at the end is not counted as lost, only I/O the system dropped", () => {
+    const s = system({ faults: [{ at: "790ms", kind: "cable-unplug", device: "nic0" }] });
+    s.run();
+    expect(s.violations).toEqual([]);
+  });
 });
 
 describe(`${LINK_STATE_TRUTH}`, () => {
