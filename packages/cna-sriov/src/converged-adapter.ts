@@ -78,13 +78,7 @@ export class ConvergedAdapter extends SriovDevice {
    */
   override linkOfPf(pf: PhysicalFunction): FunctionLinkState[] {
     if (pf.name === "eth") return super.linkOfPf(pf);
-    // the base constructor takes a first sample before the fabric login exists: nothing is logged in
-    const fabric = this.fabric as FabricLogin | undefined;
-    const speed = pf.port.speedBps;
-    return [
-      { up: fabric?.nport.loggedIn ?? false, maxBps: speed, allocBps: speed },
-      ...pf.vfs.map((vf) => ({ up: fabric?.loggedIn(vf) ?? false, maxBps: speed, allocBps: this.allocationBps(vf) })),
-    ];
+    return this.fabric.linkOf((vf) => this.allocationBps(vf));
   }
 
   override canTransmit(vf: VirtualFunction): boolean {

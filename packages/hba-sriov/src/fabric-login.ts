@@ -1,4 +1,4 @@
-import type { PhysicalFunction, PhysicalPort, VirtualFunction } from "@understudy/core";
+import type { FunctionLinkState, PhysicalFunction, PhysicalPort, VirtualFunction } from "@understudy/core";
 import type { NPort, San } from "./san.js";
 import { wwn } from "./wwn.js";
 
@@ -67,6 +67,18 @@ export class FabricLogin {
     const vport = this.vports.get(vf);
     if (vport === undefined) throw new RangeError(`${vf.id} is not a VF of ${this.pf.id}`);
     return vport;
+  }
+
+  /**
+   * Step 601 for a Fibre Channel PF: the PF is up once its FLOGI is accepted, a VF once its FDISC
+   * is. MAX is the port speed.
+   */
+  linkOf(allocationBps: (vf: VirtualFunction) => number): FunctionLinkState[] {
+    const speed = this.port.speedBps;
+    return [
+      { up: this.nport.loggedIn, maxBps: speed, allocBps: speed },
+      ...this.pf.vfs.map((vf) => ({ up: this.loggedIn(vf), maxBps: speed, allocBps: allocationBps(vf) })),
+    ];
   }
 
   /** Whether the VF's virtual N_Port is logged in to the fabric (the VF may do I/O). */

@@ -49,14 +49,8 @@ export class FibreChannelHba extends SriovDevice {
   }
 
   /** Step 601: the PF is up once its FLOGI is accepted, a VF once its FDISC is. */
-  override linkOfPf(pf: PhysicalFunction): FunctionLinkState[] {
-    // the base constructor takes a first sample before the fabric login exists: nothing is logged in
-    const fabric = this.fabric as FabricLogin | undefined;
-    const speed = pf.port.speedBps;
-    return [
-      { up: fabric?.nport.loggedIn ?? false, maxBps: speed, allocBps: speed },
-      ...pf.vfs.map((vf) => ({ up: fabric?.loggedIn(vf) ?? false, maxBps: speed, allocBps: this.allocationBps(vf) })),
-    ];
+  override linkOfPf(_pf: PhysicalFunction): FunctionLinkState[] {
+    return this.fabric.linkOf((vf) => this.allocationBps(vf));
   }
 
   override canTransmit(vf: VirtualFunction): boolean {

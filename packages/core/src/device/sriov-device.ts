@@ -78,10 +78,22 @@ export abstract class SriovDevice {
       for (let k = 1; k <= pfSpec.vfCount; k++) pf.vfs.push(new VirtualFunction(pf, k));
       return pf;
     });
-    for (const pf of this.pfs) pf.linkOperationUnit.bind(pf);
     for (const port of this.ports) {
       port.onChange(() => this.linkChanged(`${port.name} ${port.connected ? "up" : "down"} ${port.speedBps}`));
     }
+  }
+
+  private started = false;
+
+  /**
+   * Power on: the link operation units take their first sample and start polling (Fig 7). The
+   * system calls this once the device is fully built, so a subclass's `linkOfPf` may rely on its
+   * own fields.
+   */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const pf of this.pfs) pf.linkOperationUnit.bind(pf);
   }
 
   /**
@@ -109,9 +121,8 @@ export abstract class SriovDevice {
   }
 
   /**
-   * Step 601: what the hardware reports for a PF (index 0) and each of its VFs. First called from
-   * this constructor, for the link operation unit's baseline, before a subclass's own fields are
-   * set: an override reports the power-on state then.
+   * Step 601: what the hardware reports for a PF (index 0) and each of its VFs. First called by
+   * `start()`, for the link operation unit's baseline.
    */
   linkOfPf(pf: PhysicalFunction): FunctionLinkState[] {
     const up = pf.port.connected;

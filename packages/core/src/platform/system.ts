@@ -298,7 +298,11 @@ export class System {
       timing: config.timing,
       rng: this.rng.fork("devices"),
     };
-    for (const plan of devicePlans) this.topology.devices.push(plan.kind.create(deviceContext, plan.id, plan.options));
+    for (const plan of devicePlans) {
+      const device = plan.kind.create(deviceContext, plan.id, plan.options);
+      device.start();
+      this.topology.devices.push(device);
+    }
 
     // hypervisor and guests
     this.hypervisor = this.container.resolve(Hypervisor);
