@@ -2,7 +2,8 @@ import { MS, type Rng, US } from "@understudy/core";
 import { exactDuration } from "../replay.js";
 import type { Catalog } from "./catalog.js";
 import { durationIn, logDuration, logInt, weighted } from "./draw.js";
-import { type DrawnSystem, MIN_VF_ALLOCATION_BPS, NIC_SPEEDS_BPS } from "./draw-system.js";
+import { MIN_VF_ALLOCATION_BPS } from "./draw-devices.js";
+import type { DrawnSystem } from "./draw-system.js";
 
 /** A fault without its time: what `on-lifecycle` nests and what a schedule entry holds besides `at`. */
 export type FaultDraw = { kind: string } & Record<string, unknown>;
@@ -20,7 +21,8 @@ interface DrawContext {
 type Drawer = (ctx: DrawContext) => FaultDraw;
 
 const others = (s: DrawnSystem) => s.guests.filter((g) => g !== s.critical);
-const otherVfs = (s: DrawnSystem) => others(s).flatMap((g) => s.vfsOf.get(g) ?? []);
+/** The non-critical guests' Ethernet VFs: where an RX flood lands. */
+const otherEthernetVfs = (s: DrawnSystem) => others(s).flatMap((g) => s.ethernetVfsOf.get(g) ?? []);
 const allVfs = (s: DrawnSystem) => s.guests.flatMap((g) => s.vfsOf.get(g) ?? []);
 /** Time left before the workloads stop, less a margin for what the fault sets in motion. */
 const leftNs = (ctx: DrawContext) => Math.max(MS, ctx.durationNs - ctx.atNs - 50 * MS);
@@ -32,14 +34,13 @@ const hang: Drawer = ({ rng }) =>
     : { kind: "hypervisor-hang", forNs: logDuration(rng, 10 * MS, 1500 * MS) };
 const cableFlap: Drawer = (ctx) => ({
   kind: "cable-flap",
-  device: ctx.rng.pick(ctx.system.nics).id,
+  device: ctx.rng.pick(ctx.system.devices).id,
   forNs: logDuration(ctx.rng, MS, Math.min(500 * MS, leftNs(ctx))),
 });
-const linkSpeed: Drawer = ({ rng, system }) => ({
-  kind: "link-speed",
-  device: rng.pick(system.nics).id,
-  speedBps: rng.pick(NIC_SPEEDS_BPS),
-});
+const linkSpeed: Drawer = ({ rng, system }) => {
+  const device = rng.pick(system.devices);
+  return { kind: "link-speed", device: device.id, speedBps: rng.pick(device.speedsBps) };
+};
 const guestFreeze: Drawer = ({ rng, system }) => ({
   kind: "guest-freeze",
   guest: rng.pick(others(system)),
@@ -51,7 +52,7 @@ const rxFlood: Drawer = (ctx) => {
   const forNs = Math.min(Math.floor((20_000 / fps) * 1e9), leftNs(ctx));
   return {
     kind: "rx-flood",
-    vf: ctx.rng.pick(otherVfs(ctx.system)),
+    vf: ctx.rng.pick(otherEthernetVfs(ctx.system)),
     fps,
     forNs: durationIn(ctx.rng, Math.min(MS, forNs), forNs),
     frameBytes: ctx.rng.int(60, 1500),
@@ -84,7 +85,10 @@ const onLifecycle: Drawer = (ctx) => {
     // a non-critical guest stops consuming its rings just as the drain begins
     [() => ({ kind: "on-lifecycle", phase: "failure-detected", afterNs: 0, fault: guestFreeze(ctx) }), 2],
     // its rings are full when the drain begins
-    [() => ({ kind: "on-lifecycle", phase: "failure-detected", afterNs: 0, fault: rxFlood(ctx) }), 1],
+    [
+      () => ({ kind: "on-lifecycle", phase: "failure-detected", afterNs: 0, fault: rxFlood(ctx) }),
+      otherEthernetVfs(ctx.system).length > 0 ? 1 : 0,
+    ],
     // the link changes between the failure and the takeover (the pending-interrupt trap)
     [
       () => ({
@@ -158,7 +162,7 @@ const DRAWERS: readonly {
       delayNs: logDuration(ctx.rng, US, Math.max(US, Math.floor(ctx.system.linkRequestRetryNs / 4))),
     }),
   },
-  { kind: "rx-flood", weight: 1, fits: (s) => otherVfs(s).length > 0, draw: rxFlood },
+  { kind: "rx-flood", weight: 1, fits: (s) => otherEthernetVfs(s).length > 0, draw: rxFlood },
   { kind: "on-lifecycle", weight: 3, fits: (s) => others(s).length > 0, draw: onLifecycle },
   {
     kind: "heartbeat-loss",

@@ -1,28 +1,18 @@
 import { MS, type Rng, US } from "@understudy/core";
 import { exactDuration } from "../replay.js";
 import type { Catalog } from "./catalog.js";
-import { logInt, weighted } from "./draw.js";
-
-const GBPS = 1e9;
-/** Link speeds a NIC starts at or renegotiates to. */
-export const NIC_SPEEDS_BPS = [1 * GBPS, 10 * GBPS, 25 * GBPS] as const;
-/** The least bandwidth a vf-allocation fault gives a VF. */
-export const MIN_VF_ALLOCATION_BPS = 500e6;
-/** Ethernet preamble, header, FCS and gap around a payload, near enough for a bandwidth budget. */
-const FRAME_OVERHEAD_BYTES = 64;
-
-export interface DrawnNic {
-  readonly id: string;
-  readonly vfs: number;
-}
+import { weighted } from "./draw.js";
+import { DEVICE_DRAWERS, type DrawnDevice } from "./draw-devices.js";
 
 /** The facts of a drawn system that the fault schedule is drawn against, times in ns. */
 export interface DrawnSystem {
   readonly guests: readonly string[];
   readonly critical: string;
-  readonly nics: readonly DrawnNic[];
-  /** guest -> its VF ids, one per NIC (VF i+1 of every PF for the i-th guest). */
+  readonly devices: readonly DrawnDevice[];
+  /** guest -> its VF ids: VF i+1 of every PF for the i-th guest. */
   readonly vfsOf: ReadonlyMap<string, readonly string[]>;
+  /** guest -> its VF ids that receive Ethernet frames. */
+  readonly ethernetVfsOf: ReadonlyMap<string, readonly string[]>;
   readonly monitor: Record<string, unknown> & { kind: string };
   /** The longest a hypervisor duty may run late without a live hypervisor looking failed. */
   readonly slowToleranceNs: number;
@@ -77,43 +67,35 @@ function drawMonitor(rng: Rng, catalog: Catalog): { monitor: DrawnSystem["monito
   };
 }
 
-/** Guests 2..6, one or two NICs with at least a VF per guest, a monitor, a strategy, timing. */
+/** Guests 2..6; one or two devices (NIC, HBA, CNA), each with a VF per guest; a monitor, a strategy, timing. */
 export function drawSystem(rng: Rng, catalog: Catalog): DrawnSystem {
   const guestCount = rng.int(2, 6);
   const guests = Array.from({ length: guestCount }, (_, i) => `g${i + 1}`);
   const critical = rng.pick(guests);
 
-  const nics: DrawnNic[] = Array.from({ length: rng.bool(0.25) ? 2 : 1 }, (_, i) => ({
-    id: `nic${i}`,
-    vfs: rng.int(guestCount, 16),
-  }));
-  const devices = nics.map((nic) => ({
-    kind: "nic",
-    id: nic.id,
-    vfs: nic.vfs,
-    linkSpeedBps: rng.pick(NIC_SPEEDS_BPS),
-    lan: {
-      latencyNs: exactDuration(rng.int(1, 20) * US),
-      inboundFps: rng.bool(0.3) ? logInt(rng, 100, 3000) : 0,
-      inboundFrameBytes: rng.int(60, 1500),
-    },
-  }));
-  const vfsOf = new Map(guests.map((g, i) => [g, nics.map((nic) => `${nic.id}/pf0/vf${i + 1}`)]));
+  const kinds = (
+    [
+      ["nic", 3],
+      ["hba", 1],
+      ["cna", 1],
+    ] as const
+  ).filter(([kind]) => catalog.devices.includes(kind));
+  const perKind = new Map<string, number>();
+  const devices = Array.from({ length: rng.bool(0.25) ? 2 : 1 }, () => {
+    const kind = weighted(rng, kinds);
+    const index = perKind.get(kind) ?? 0;
+    perKind.set(kind, index + 1);
+    return DEVICE_DRAWERS[kind](rng, `${kind}${index}`, guestCount);
+  });
+  const vfIds = (i: number, pfs: (d: DrawnDevice) => readonly string[]) =>
+    devices.flatMap((d) => pfs(d).map((pf) => `${d.id}/${pf}/vf${i + 1}`));
+  const vfsOf = new Map(guests.map((g, i) => [g, vfIds(i, (d) => d.pfs)]));
+  const ethernetVfsOf = new Map(guests.map((g, i) => [g, vfIds(i, (d) => d.ethernetPfs)]));
 
   const guestConfigs = guests.map((name) => {
     const isCritical = name === critical;
     const workloads: Record<string, unknown> = {};
-    for (const nic of nics) {
-      if (!isCritical && rng.bool(0.2)) {
-        workloads[nic.id] = null;
-        continue;
-      }
-      // well within the least bandwidth the faults can leave the VF, so a ring never backs up for good
-      const frameBytes = rng.int(60, 1500);
-      const leastBps = Math.min(NIC_SPEEDS_BPS[0] / nic.vfs, MIN_VF_ALLOCATION_BPS);
-      const maxFps = Math.floor((0.4 * leastBps) / ((frameBytes + FRAME_OVERHEAD_BYTES) * 8));
-      workloads[nic.id] = { rateFps: Math.min(maxFps, logInt(rng, 200, 5000)), frameBytes };
-    }
+    for (const device of devices) workloads[device.id] = !isCritical && rng.bool(0.2) ? null : device.workload(rng);
     return {
       name,
       ...(isCritical ? { critical: true } : {}),
@@ -141,8 +123,9 @@ export function drawSystem(rng: Rng, catalog: Catalog): DrawnSystem {
   return {
     guests,
     critical,
-    nics,
+    devices,
     vfsOf,
+    ethernetVfsOf,
     monitor,
     slowToleranceNs,
     linkRequestRetryNs,
@@ -150,7 +133,7 @@ export function drawSystem(rng: Rng, catalog: Catalog): DrawnSystem {
       strategy: rng.pick(strategies),
       monitor,
       guests: guestConfigs,
-      devices,
+      devices: devices.map((d) => d.entry),
       ringSize: rng.pick([32, 64, 128, 256]),
       timing,
     },

@@ -17,15 +17,19 @@ describe("scenarioFromSeed", () => {
     expect(scenarioFromSeed(1)).not.toEqual(scenarioFromSeed(2));
   });
 
-  test("draws 2 to 6 guests, one critical, NICs with at least a VF per guest, both strategies and monitors", () => {
+  test("draws 2 to 6 guests, one critical; NICs, HBAs and CNAs with a VF per guest on each PF; both strategies and monitors", () => {
     const configs = SEEDS.map((seed) => scenarioFromSeed(seed));
     const guests = configs.map((c) => c.guests?.length ?? 0);
     expect(Math.min(...guests)).toBe(2);
     expect(Math.max(...guests)).toBe(6);
     for (const c of configs) {
       expect(c.guests?.filter((g) => g.critical)).toHaveLength(1);
-      for (const d of c.devices) expect(d.vfs as number).toBeGreaterThanOrEqual(c.guests?.length ?? 0);
+      for (const d of c.devices) {
+        const perPf = d.kind === "cna" ? [d.ethVfs, d.fcoeVfs] : [d.vfs];
+        for (const vfs of perPf) expect(vfs as number).toBeGreaterThanOrEqual(c.guests?.length ?? 0);
+      }
     }
+    expect(new Set(configs.flatMap((c) => c.devices.map((d) => d.kind)))).toEqual(new Set(["nic", "hba", "cna"]));
     expect(new Set(configs.map((c) => c.strategy))).toEqual(new Set(["rebuild-on-failover", "continuous-sync"]));
     expect(new Set(configs.map((c) => c.monitor?.kind))).toEqual(new Set(["bmc", "heartbeat"]));
   });

@@ -7,7 +7,11 @@ import { drawSystem } from "./draw-system.js";
 export const DEFAULT_SWARM_DURATION_NS = 5 * SEC;
 
 /** Everything the generator knows how to draw. */
-export const FULL_CATALOG: Catalog = { devices: ["nic"], monitors: ["bmc", "heartbeat"], faults: DRAWABLE_FAULTS };
+export const FULL_CATALOG: Catalog = {
+  devices: ["nic", "hba", "cna"],
+  monitors: ["bmc", "heartbeat"],
+  faults: DRAWABLE_FAULTS,
+};
 
 export interface GenerateOptions {
   readonly durationNs?: number;
@@ -26,9 +30,9 @@ export interface GenerateOptions {
 export function scenarioFromSeed(seed: number, options: GenerateOptions = {}): SystemConfigInput {
   const durationNs = options.durationNs ?? DEFAULT_SWARM_DURATION_NS;
   const catalog = options.catalog ?? FULL_CATALOG;
-  if (!catalog.devices.includes("nic")) {
+  if (!["nic", "hba", "cna"].some((kind) => catalog.devices.includes(kind))) {
     throw new Error(
-      `the scenario generator needs the "nic" device kind (nic-sriov); the plugins offer ${catalog.devices.join(", ")}`,
+      `the scenario generator draws nic, hba and cna devices; the plugins offer ${catalog.devices.join(", ") || "none"}`,
     );
   }
   const root = new Rng(seed);
