@@ -23,6 +23,8 @@ export class NvmeSsd extends SriovDevice {
   readonly kind = "nvme";
   /** One namespace per VF: logical block -> its bytes (blocks never written read as zeros). */
   private readonly namespaces = new Map<VirtualFunction, Map<number, Uint8Array>>();
+  /** Commands fetched and not completed yet, per VF (the failover's drain waits for them). */
+  private readonly owed = new Map<VirtualFunction, number>();
 
   constructor(
     ctx: DeviceContext,
@@ -49,12 +51,18 @@ export class NvmeSsd extends SriovDevice {
     return SQE_BYTES + this.options.maxTransferBytes;
   }
 
+  override owedCompletions(vf: VirtualFunction): number {
+    return this.owed.get(vf) ?? 0;
+  }
+
   /** Fig 9 step 805 for an SSD: the command was fetched from the submission queue. */
   onTransmit(vf: VirtualFunction, bytes: Uint8Array): void {
     const attached = vf.attached;
     const sqe = decodeSqe(bytes);
     const { status, latencyNs, dataIn } = this.execute(vf, sqe);
+    this.owed.set(vf, this.owedCompletions(vf) + 1);
     this.ctx.scheduler.after(latencyNs, () => {
+      this.owed.set(vf, this.owedCompletions(vf) - 1);
       if (vf.attached !== attached) return; // the VF was reset meanwhile: the command died with it
       // the IOMMU lets the VF reach only its guest's memory; a refusal fails the command
       const delivered = dataIn === undefined || this.ctx.iommu.tryWrite(vf.id, sqe.prp1, dataIn);

@@ -45,8 +45,9 @@ const checks: [string, boolean][] = [
       Object.keys(critical.refused).length === 0,
   ],
   [
-    "every command the other guests had queued at the forced stop was executed by the target",
-    outcomes.filter((o) => o.guest !== critical?.name).every((o) => o.executedOfQueued === o.queuedAtForcedStop),
+    "every command the other guests had queued at the forced stop was executed by the target and completed",
+    outcomes.filter((o) => o.guest !== critical?.name).every((o) => o.executedOfQueued === o.queuedAtForcedStop) &&
+      report.guests.every((g) => g.abandonedAtReset === 0),
   ],
   ["every block written reads back as written", outcomes.every((o) => o.blocksVerified === o.blocksWritten)],
   ["no invariant broken", report.violations.length === 0],

@@ -81,6 +81,10 @@ export class ConvergedAdapter extends SriovDevice {
     return this.fabric.linkOf((vf) => this.allocationBps(vf));
   }
 
+  override owedCompletions(vf: VirtualFunction): number {
+    return this.fcp.owed(vf);
+  }
+
   override canTransmit(vf: VirtualFunction): boolean {
     return this.isFcoe(vf) ? this.fabric.loggedIn(vf) : vf.pf.port.connected;
   }

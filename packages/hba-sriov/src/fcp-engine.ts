@@ -44,6 +44,8 @@ export class FcpEngine {
   /** Responses for a VF reset since the command left: the exchange died with the function. */
   staleCompletions = 0;
   private inboundFreeAtNs = 0;
+  /** Commands taken from each VF's TX ring whose completion has not reached the VF yet. */
+  private readonly owedByVf = new Map<VirtualFunction, number>();
 
   constructor(
     private readonly ctx: DeviceContext,
@@ -65,10 +67,16 @@ export class FcpEngine {
     return this.frameBytes(FCP_CMND_BYTES) + this.dataBytes(this.maxTransferBytes);
   }
 
+  /** Completions the VF is still owed (what the failover's drain waits for before 1701). */
+  owed(vf: VirtualFunction): number {
+    return this.owedByVf.get(vf) ?? 0;
+  }
+
   /** The command left on the wire (step 805 for a storage function). */
   transmit(vf: VirtualFunction, payload: Uint8Array): void {
     const attached = vf.attached;
     if (attached === undefined) return;
+    this.owedByVf.set(vf, this.owed(vf) + 1);
     const command = decodeCommand(payload);
     if (command === undefined || command.dataLength > this.maxTransferBytes) {
       this.complete(vf, attached, tagOf(payload), { status: ScsiStatus.GOOD }, HostStatus.BAD_DESCRIPTOR, 0);
@@ -123,6 +131,7 @@ export class FcpEngine {
     const startNs = Math.max(this.ctx.scheduler.now, this.inboundFreeAtNs);
     this.inboundFreeAtNs = startNs + Math.ceil((inboundBytes * 8 * 1e9) / vf.pf.port.speedBps);
     this.ctx.scheduler.at(this.inboundFreeAtNs, () => {
+      this.owedByVf.set(vf, this.owed(vf) - 1);
       if (vf.attached !== attached) {
         this.staleCompletions++;
         return;

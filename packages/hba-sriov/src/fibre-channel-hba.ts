@@ -53,6 +53,10 @@ export class FibreChannelHba extends SriovDevice {
     return this.fabric.linkOf((vf) => this.allocationBps(vf));
   }
 
+  override owedCompletions(vf: VirtualFunction): number {
+    return this.fcp.owed(vf);
+  }
+
   override canTransmit(vf: VirtualFunction): boolean {
     return this.fabric.loggedIn(vf);
   }

@@ -149,6 +149,15 @@ export abstract class SriovDevice {
     this.ctx.hooks.physicalLinkChanged.call({ device: this.id, change: `${vf.id} allocation ${bps ?? "even-split"}` });
   }
 
+  /**
+   * Completions the device still owes a VF for entries it already took from the TX ring (a
+   * storage command executing at the target). The drain waits for them before it turns the VF's
+   * reception off. Devices whose transmissions complete on the wire owe nothing.
+   */
+  owedCompletions(_vf: VirtualFunction): number {
+    return 0;
+  }
+
   /** Whether a VF can put data on the wire now. */
   canTransmit(vf: VirtualFunction): boolean {
     return vf.pf.port.connected;

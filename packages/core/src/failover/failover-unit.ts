@@ -61,6 +61,21 @@ export class FailoverUnit {
       this.hooks.forcedStopSent.call({ guest: guest.name });
     }
 
+    // Before 1701, with reception still on: each other guest's TX ring empties and its device
+    // delivers what it owes for work already taken (a storage command's completion). Turning RX
+    // off first, as Fig 18 orders it, would discard those completions: the command is executed
+    // by the target but its guest never hears of it. A NIC owes nothing, and this ends at once
+    // when the rings are idle. The bound covers this wait and 1702 together.
+    const deadlineNs = this.scheduler.now + this.timing.drainBoundNs;
+    const settled = (d: VfDriver) =>
+      d.queue.tx.readIndex === d.queue.tx.writeIndex && d.vf.pf.device.owedCompletions(d.vf) === 0;
+    yield* pollUntil(
+      this.scheduler,
+      () => otherDrivers.every(settled),
+      this.timing.drainPollNs,
+      this.timing.drainBoundNs,
+    );
+
     // 1701: no more reception into the other guests' memory
     for (const driver of otherDrivers) driver.queue.rx.enabled = false;
     timeline.drainStartedAtNs = this.scheduler.now;
@@ -73,7 +88,7 @@ export class FailoverUnit {
       this.scheduler,
       () => otherDrivers.every(drained),
       this.timing.drainPollNs,
-      this.timing.drainBoundNs,
+      Math.max(0, deadlineNs - this.scheduler.now),
     );
 
     // the bound was reached: the stuck guests' VFs are reset instead (FLR), their leftovers counted
