@@ -19,7 +19,11 @@ export function forcedStopPlugin(): UnderstudyPlugin {
       h.guestRestarted.tap(FORCED_STOP, (e) => stopped.delete(e.guest));
       h.txSubmitted.tap(FORCED_STOP, (e) => {
         if (stopped.has(e.guest))
-          system.violate(FORCED_STOP, `transmission accepted after the forced stop`, `guest ${e.guest}`);
+          system.violate(
+            FORCED_STOP,
+            `transmission accepted after the forced stop (${e.vf} TX slot ${e.slot})`,
+            `guest ${e.guest}`,
+          );
       });
       h.drainCompleted.tap(FORCED_STOP, (e) => {
         for (const name of stopped) {
