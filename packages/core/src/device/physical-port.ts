@@ -32,8 +32,12 @@ export class PhysicalPort {
     this.changed();
   }
 
-  onChange(listener: () => void): void {
+  /** Call `listener` on every change; returns what stops it. */
+  onChange(listener: () => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 
   private changed(): void {

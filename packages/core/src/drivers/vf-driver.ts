@@ -68,6 +68,7 @@ export class VfDriver implements LinkClient {
   private rxPoller: PeriodicTask | undefined;
   private pendingRequest: Cancellable | undefined;
   private attachedNow = false;
+  private stopWatchingPort: (() => void) | undefined;
 
   constructor(
     readonly guest: VfDriverHost,
@@ -135,7 +136,7 @@ export class VfDriver implements LinkClient {
       firstNs: ctx.scheduler.now,
       lane: "poll",
     });
-    vf.pf.port.onChange(() => this.gap.linkRestored(ctx.scheduler.now));
+    this.stopWatchingPort = vf.pf.port.onChange(() => this.gap.linkRestored(ctx.scheduler.now));
     this.attachedNow = true;
     this.requestLinkState();
   }
@@ -143,6 +144,7 @@ export class VfDriver implements LinkClient {
   /** Stop everything: the VF is reset and forgets the queues, the IOMMU forgets the VF. */
   detach(): void {
     this.attachedNow = false;
+    this.stopWatchingPort?.();
     this.rxPoller?.cancel();
     this.pendingRequest?.cancel();
     this.pendingRequest = undefined;
