@@ -62,8 +62,13 @@ export class LinkStateEmulator implements InterruptTarget, LinkServer {
     return [...this.channels.keys()];
   }
 
-  /** Fig 11 step 1001 (Fig 19 for embodiment 2: the mirroring taps `physicalLinkStored`). */
+  /**
+   * Fig 11 step 1001 (Fig 19 for embodiment 2: the mirroring taps `physicalLinkStored`). A fenced
+   * driver does not take the interrupt, even into the queue of a hung host: it stays pending for
+   * the new owner, whose takeover may still be under way.
+   */
   onLinkInterrupt(): boolean {
+    if (!this.active) return false;
     return this.host.execute(() => {
       if (!this.active) return;
       this.pf.interrupts.acknowledge();

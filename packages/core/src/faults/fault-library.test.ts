@@ -340,6 +340,43 @@ describe("faults timed against the failover (on-lifecycle)", () => {
     expect(s.violations).toEqual([]);
   });
 
+  test("a link change between the fence and the takeover of a hung hypervisor reaches the sub PF driver only (found by the swarm)", () => {
+    const s = system(
+      [
+        { at: "300ms", kind: "hypervisor-hang" },
+        {
+          at: "0ms",
+          kind: "on-lifecycle",
+          phase: "failure-detected",
+          afterNs: "2us",
+          fault: { kind: "link-speed", device: "nic0", speedBps: "1Gbps" },
+        },
+      ],
+      // the rebuild (1704-1705) reads the device for 500 us; the link operation unit polls every 100 us
+      {
+        timing: {
+          linkReadLatencyNs: "500us",
+          linkPollNs: "100us",
+          hypervisorRebootNs: "200ms",
+          guestRebootNs: "100ms",
+        },
+      },
+    );
+    const raised = record(s, "interruptRaised");
+    const handled = record(s, "interruptHandled");
+    const activated = record(s, "subPfActivated");
+    s.run();
+    // raised at the fenced, hung PF driver before the takeover, taken by the sub PF driver at it
+    expect(raised[0].event.target).toBe("pf-driver");
+    expect(raised[0].atNs).toBeLessThan(activated[0].atNs);
+    expect(activated[0].event.pendingInterrupts).toBe(1);
+    expect(handled.filter((h) => h.atNs <= activated[0].atNs + MS).map((h) => h.event.target)).toEqual([
+      "sub-pf-driver",
+    ]);
+    expect(criticalLink(s)).toMatchObject({ maxBps: 1e9, allocBps: 250e6 });
+    expect(s.violations).toEqual([]);
+  });
+
   test("a nested fault is validated when the system is built: an unknown kind is refused, naming the allowed ones", () => {
     expect(() =>
       system([{ at: "0ms", kind: "on-lifecycle", phase: "failed-back", fault: { kind: "meteor-strike" } }]),
