@@ -9,22 +9,12 @@ import { type Process, pollUntil, spawn } from "../sim/process.js";
 import type { Scheduler } from "../sim/scheduler.js";
 import type { FailoverStrategy, StrategyContext } from "./strategy.js";
 
-export interface FailoverTimeline {
-  detectedAtNs?: number;
-  forcedStopAtNs?: number;
-  drainStartedAtNs?: number;
-  drainCompletedAtNs?: number;
-  drain?: DrainEvent;
-  subPfActiveAtNs?: number;
-  softResetAtNs?: number;
-}
-
 /**
  * Failover unit 125, in the critical guest: Fig 18 (embodiment 1) and Fig 21 (embodiment 2), the
- * difference being the strategy's `prepareTakeover`.
+ * difference being the strategy's `prepareTakeover`. Each step is announced on a hook; the
+ * failover recorder turns them into the report's timeline.
  */
 export class FailoverUnit {
-  readonly timelines: FailoverTimeline[] = [];
   running = false;
 
   constructor(
@@ -42,20 +32,17 @@ export class FailoverUnit {
   /** Step 1604. */
   start(detection: DetectionEvent): void {
     this.running = true;
-    const timeline: FailoverTimeline = { detectedAtNs: this.scheduler.now };
-    this.timelines.push(timeline);
-    spawn(this.scheduler, this.failover(detection, timeline), () => {
+    spawn(this.scheduler, this.failover(detection), () => {
       this.running = false;
       this.onTakenOver();
     });
   }
 
-  private *failover(detection: DetectionEvent, timeline: FailoverTimeline): Process<void> {
+  private *failover(detection: DetectionEvent): Process<void> {
     const others = this.topology.others.filter((g) => g.state !== "resetting" && g.state !== "booting");
     const otherDrivers = others.flatMap((g) => g.drivers.filter((d) => d.attached));
 
     // 1603: forced stop through each guest's emergency link
-    timeline.forcedStopAtNs = this.scheduler.now;
     for (const guest of others) {
       this.topology.emergencyLinks.get(guest.name)?.requestStop();
       this.hooks.forcedStopSent.call({ guest: guest.name });
@@ -78,7 +65,6 @@ export class FailoverUnit {
 
     // 1701: no more reception into the other guests' memory
     for (const driver of otherDrivers) driver.queue.rx.enabled = false;
-    timeline.drainStartedAtNs = this.scheduler.now;
     this.hooks.drainStarted.call();
 
     // 1702: wait until read == write on every ring of the other guests, within the bound
@@ -106,15 +92,12 @@ export class FailoverUnit {
       driver.queue.tx.enabled = false;
       driver.vf.pf.device.transceiver.notify(driver.vf);
     }
-    timeline.drainCompletedAtNs = this.scheduler.now;
-    timeline.drain = drain;
     this.hooks.drainCompleted.call(drain);
 
     // takeover: fence the PF driver first, so that a hypervisor that was only slow cannot act again
     this.subPf.claimAll();
     yield* this.strategy.prepareTakeover(this.strategyContext); // 1704-1706 or 2001
     const pendingInterrupts = this.subPf.activate();
-    timeline.subPfActiveAtNs = this.scheduler.now;
     this.hooks.subPfActivated.call({
       strategy: this.strategy.name,
       pfs: this.subPf.emulators.map((e) => e.pf.id),
@@ -122,7 +105,6 @@ export class FailoverUnit {
     });
 
     // 1707: soft reset of the hypervisor and the other guests
-    timeline.softResetAtNs = this.scheduler.now;
     const reason = `failover after ${detection.detector}: ${detection.reason}`;
     this.hypervisor.softReset(reason);
     for (const guest of others) guest.softReset(reason);

@@ -8,6 +8,7 @@ import type { FailureDetector } from "../failover/detector.js";
 import { EntryStatus } from "../memory/layouts/ring.js";
 import type { System } from "../platform/system.js";
 import type { UnderstudyPlugin } from "../plugin.js";
+import { failoverRecords } from "../report/failover-recorder.js";
 import { MS } from "../sim/time.js";
 import { CRITICAL_CONTINUITY } from "./critical-continuity.js";
 import { FORCED_STOP } from "./forced-stop.js";
@@ -108,7 +109,7 @@ describe(`${LINK_STATE_TRUTH}`, () => {
     s.run();
     expect(fired(s)).toEqual([[LINK_STATE_TRUTH, undefined]]);
     expect(s.violations[0].detail).toBe("table 130 read by pf-driver while the hypervisor was crashed");
-    expect(s.violations[0].atNs).toBe(s.failoverUnit.timelines[0].subPfActiveAtNs);
+    expect(s.violations[0].atNs).toBe(failoverRecords(s)[0].subPfActiveAtNs);
   });
 
   test("fires when the sub PF driver serves a wrong physical state from 130A after the takeover", () => {
