@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { type ShrinkResult, seedReplayCommand, shrinkSeed } from "@understudy/testkit";
+import { firstBroken, type ShrinkResult, seedReplayCommand, shrinkSeed } from "@understudy/testkit";
 import { Piscina } from "piscina";
 import { loadPluginModules, resolvePluginModule } from "../plugin-modules.js";
 import { SwarmProgress } from "../swarm/progress.js";
@@ -102,7 +102,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmSummary> {
     );
     const byInvariant: Record<string, number> = {};
     for (const { result } of failed) {
-      const key = result.error !== undefined ? "error" : (result.violations[0]?.invariant ?? "unknown");
+      const key = firstBroken(result) ?? "unknown";
       byInvariant[key] = (byInvariant[key] ?? 0) + 1;
     }
     return {
