@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { SimulationError } from "../errors.js";
 import { Rng } from "./rng.js";
-import { type PeriodicTask, Scheduler } from "./scheduler.js";
+import { type Lane, type PeriodicTask, Scheduler } from "./scheduler.js";
 
 /** Runs `fn` and returns the SimulationError it threw. */
 function simulationErrorOf(fn: () => void): SimulationError {
@@ -13,6 +13,20 @@ function simulationErrorOf(fn: () => void): SimulationError {
     return error as SimulationError;
   }
   throw new Error("expected a SimulationError, nothing was thrown");
+}
+
+/** A task every 10 ns that parks after each run (an idle poller), and the instants it ran at. */
+function parkingPoller(scheduler: Scheduler, options: { firstNs?: number; lane?: Lane } = {}) {
+  const runs: number[] = [];
+  const task = scheduler.every(
+    10,
+    (t) => {
+      runs.push(scheduler.now);
+      t.park();
+    },
+    options,
+  );
+  return { task, runs };
 }
 
 describe("Scheduler order", () => {
@@ -270,11 +284,7 @@ describe("Scheduler cancellation", () => {
 
   test("a cancelled periodic task cannot be woken", () => {
     const scheduler = new Scheduler();
-    const runs: number[] = [];
-    const task = scheduler.every(10, (t) => {
-      runs.push(scheduler.now);
-      t.park();
-    });
+    const { task, runs } = parkingPoller(scheduler);
     scheduler.runUntil(15);
     task.cancel();
     task.wake();
@@ -335,15 +345,7 @@ describe("Scheduler periodic grid", () => {
 describe("Scheduler parking (elided pollers)", () => {
   test("a parked task does not run until woken, then runs on the next grid tick at or after the wake", () => {
     const scheduler = new Scheduler();
-    const runs: number[] = [];
-    const task = scheduler.every(
-      10,
-      (t) => {
-        runs.push(scheduler.now);
-        t.park();
-      },
-      { firstNs: 5 },
-    );
+    const { task, runs } = parkingPoller(scheduler, { firstNs: 5 });
     scheduler.runUntil(100);
     expect(runs).toEqual([5]);
     expect(task.parked).toBe(true);
@@ -355,15 +357,7 @@ describe("Scheduler parking (elided pollers)", () => {
 
   test("woken by a normal event exactly on a grid tick, a poll-lane task runs at that same tick", () => {
     const scheduler = new Scheduler();
-    const runs: number[] = [];
-    const task = scheduler.every(
-      10,
-      (t) => {
-        runs.push(scheduler.now);
-        t.park();
-      },
-      { lane: "poll" },
-    );
+    const { task, runs } = parkingPoller(scheduler, { lane: "poll" });
     scheduler.at(40, () => task.wake());
     scheduler.runUntil(100);
     expect(runs).toEqual([10, 40]);
@@ -371,15 +365,7 @@ describe("Scheduler parking (elided pollers)", () => {
 
   test("woken at the instant it already ran at, a task waits for the next tick instead of running twice", () => {
     const scheduler = new Scheduler();
-    const runs: number[] = [];
-    const task = scheduler.every(
-      10,
-      (t) => {
-        runs.push(scheduler.now);
-        t.park();
-      },
-      { lane: "poll" },
-    );
+    const { task, runs } = parkingPoller(scheduler, { lane: "poll" });
     // a later poll-lane event of the same instant wakes it after it parked at 10
     scheduler.at(10, () => task.wake(), "poll");
     scheduler.runUntil(100);
