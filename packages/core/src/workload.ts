@@ -34,4 +34,9 @@ export interface Workload {
   abandon(): void;
   /** Outstanding units that were neither completed nor abandoned: `inFlight` at the end. */
   outstanding(): number;
+  /**
+   * The oldest unit still outstanding, named so a person can find it in the trace (e.g.
+   * "frame #1234 sent at 850100000 ns"); the invariant checkers quote it.
+   */
+  oldestOutstanding?(): string | undefined;
 }

@@ -34,10 +34,11 @@ interface Chunk {
   busy: boolean;
 }
 
-type Operation =
+type Operation = (
   | { kind: "control" }
   | { kind: "write"; chunk: Chunk; generation: number }
-  | { kind: "read"; chunk: Chunk };
+  | { kind: "read"; chunk: Chunk }
+) & { issuedAtNs: number };
 
 /** Largest block size a LUN may have: data buffers are sized for it before the LUN is known. */
 const MAX_BLOCK_BYTES = 4096;
@@ -123,6 +124,14 @@ export class BlockWorkload implements Workload {
     return this.operations.size;
   }
 
+  oldestOutstanding(): string | undefined {
+    for (const [tag, op] of this.operations) {
+      const what = op.kind === "control" ? "discovery command" : `${op.kind.toUpperCase()}(10) of LBA ${op.chunk.lba}`;
+      return `${what}, tag ${tag}, issued at ${op.issuedAtNs} ns`;
+    }
+    return undefined;
+  }
+
   /**
    * The chunks written so far (LBA, block count, and the generations the LUN may hold there: one
    * unless a write's completion was lost to a reset), for a final read-back from outside.
@@ -203,7 +212,8 @@ export class BlockWorkload implements Workload {
         this.phase = "waiting";
       }
     });
-    if (this.accepted(submitted)) this.operations.set(submitted.tag, { kind: "control" });
+    if (this.accepted(submitted))
+      this.operations.set(submitted.tag, { kind: "control", issuedAtNs: this.scheduler.now });
     else this.phase = "waiting";
   }
 
@@ -242,7 +252,7 @@ export class BlockWorkload implements Workload {
     );
     if (!this.accepted(submitted)) return false;
     chunk.busy = true;
-    this.operations.set(submitted.tag, { kind: "write", chunk, generation });
+    this.operations.set(submitted.tag, { kind: "write", chunk, generation, issuedAtNs: this.scheduler.now });
     return true;
   }
 
@@ -263,7 +273,7 @@ export class BlockWorkload implements Workload {
     );
     if (!this.accepted(submitted)) return false;
     chunk.busy = true;
-    this.operations.set(submitted.tag, { kind: "read", chunk });
+    this.operations.set(submitted.tag, { kind: "read", chunk, issuedAtNs: this.scheduler.now });
     return true;
   }
 

@@ -25,7 +25,8 @@ export class EchoWorkload implements Workload {
   readonly ledger: IoLedger = emptyLedger();
   /** Frames received that the peer originated (not echoes). */
   inboundReceived = 0;
-  private readonly outstandingSeqs = new Set<number>();
+  /** sequence -> when it was sent, in sending order */
+  private readonly outstandingSeqs = new Map<number, number>();
   private nextSequence = 0;
   private task: PeriodicTask | undefined;
   private driver: VfDriver | undefined;
@@ -75,7 +76,7 @@ export class EchoWorkload implements Workload {
     if (result.ok) {
       this.nextSequence++;
       this.ledger.submitted++;
-      this.outstandingSeqs.add(sequence);
+      this.outstandingSeqs.set(sequence, this.scheduler.now);
     } else {
       this.ledger.refused[result.code] = (this.ledger.refused[result.code] ?? 0) + 1;
     }
@@ -105,5 +106,10 @@ export class EchoWorkload implements Workload {
 
   outstanding(): number {
     return this.outstandingSeqs.size;
+  }
+
+  oldestOutstanding(): string | undefined {
+    for (const [sequence, sentAtNs] of this.outstandingSeqs) return `frame #${sequence} sent at ${sentAtNs} ns`;
+    return undefined;
   }
 }

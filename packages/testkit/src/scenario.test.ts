@@ -73,6 +73,8 @@ describe("expectInvariants", () => {
     expect(message).toContain(
       "critical-continuity at 850000000 ns (850 ms), guest g1: 0 abandoned at a reset, 1 never completed by the end",
     );
+    // which frame: its sequence number and when it was sent, to find it in the trace
+    expect(message).toMatch(/the oldest: frame #\d+ sent at \d+ ns/);
     expect(message).toMatch(
       /replay: npx understudy run \.understudy\/drop-test-seed42-[0-9a-f]{12}\.json \(with the test's plugins drops-one-critical-frame/,
     );

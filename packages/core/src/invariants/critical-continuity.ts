@@ -51,9 +51,13 @@ export function criticalContinuityPlugin(): UnderstudyPlugin {
           system.violate(CRITICAL_CONTINUITY, `${critical.lost} I/O lost without trace`, subject);
         const waitingForCable = linkDown || linkBackAtNs >= system.config.durationNs;
         if (critical.abandonedAtReset !== 0 || (critical.inFlight !== 0 && !waitingForCable)) {
+          const oldest = [...system.topology.critical.workloads.values()]
+            .map((w) => w.oldestOutstanding?.())
+            .find((d) => d !== undefined);
           system.violate(
             CRITICAL_CONTINUITY,
-            `${critical.abandonedAtReset} abandoned at a reset, ${critical.inFlight} never completed by the end`,
+            `${critical.abandonedAtReset} abandoned at a reset, ${critical.inFlight} never completed by the end` +
+              (oldest ? ` (the oldest: ${oldest})` : ""),
             subject,
           );
         }
