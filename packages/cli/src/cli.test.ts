@@ -4,6 +4,7 @@ import { ConfigError } from "@understudy/core";
 import { describe, expect, test } from "vitest";
 import { runScenario } from "./commands/run.js";
 import { DEFAULT_SCENARIO } from "./default-scenario.js";
+import { formatReport } from "./format/report-text.js";
 import { resolveScenario } from "./scenario.js";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
@@ -36,6 +37,17 @@ describe("scenario resolution", () => {
 });
 
 describe("understudy run", () => {
+  test("a failover with no fault before it is shown as a false suspicion, not a failure", () => {
+    const report = runScenario({ crashAt: "none", duration: "200ms" });
+    const suspected = {
+      ...report,
+      failovers: [{ detectedAtNs: 1e8, detector: "phi-accrual", guestsRestartedAtNs: {} }],
+    };
+    const text = formatReport(suspected);
+    expect(text).toContain("hypervisor alive: a false suspicion (fenced and reset all the same)");
+    expect(text).not.toContain("hypervisor failed");
+  });
+
   test("without a crash there is no failover and every invariant holds", () => {
     const report = runScenario({ crashAt: "none", duration: "500ms" });
     expect(report.failovers).toEqual([]);

@@ -9,7 +9,10 @@ const since = (ns: number | undefined, from: number | undefined) =>
 function failoverTable(record: FailoverRecord): string {
   const start = record.failureAtNs ?? record.detectedAtNs;
   const steps: [string, number | undefined, string?][] = [
-    [`hypervisor failed (${record.fault ?? "?"})`, record.failureAtNs],
+    // no fault before the detection: the detector suspected a hypervisor that was alive
+    record.fault === undefined
+      ? ["hypervisor alive: a false suspicion (fenced and reset all the same)", undefined]
+      : [`hypervisor failed (${record.fault})`, record.failureAtNs],
     [`failure detected by ${record.detector ?? "?"} (Fig 17, 1602)`, record.detectedAtNs],
     ["forced stop sent (1603)", record.forcedStopAtNs],
     ["drain started (1701)", record.drainStartedAtNs],
